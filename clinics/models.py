@@ -1,0 +1,48 @@
+"""Clinic branches: each is a Wagtail Site with its own home page and settings."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from .blocks import OpeningHoursBlock
+
+
+class ClinicHomePage(Page):
+    """A branch's home page: the root of its Site."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["treatments.TreatmentIndexPage"]
+
+    class Meta:
+        verbose_name = "clinic home page"
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseSiteSetting):
+    """What a branch tells its patients: where it is, when it is open, how to book."""
+
+    name = models.CharField(max_length=255, blank=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    booking_url = models.URLField(blank=True)
+    opening_hours = StreamField([("day", OpeningHoursBlock())], blank=True, max_num=7)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("phone"),
+        FieldPanel("email"),
+        FieldPanel("booking_url"),
+        FieldPanel("opening_hours"),
+    ]
+
+    class Meta:
+        verbose_name = "clinic settings"

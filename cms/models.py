@@ -1,0 +1,27 @@
+"""Media models shared by every branch and article."""
+
+from django.db import models
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+
+
+class CustomImage(AbstractImage):
+    """An image with the alt text and credit a health publisher owes its readers."""
+
+    alt_text = models.CharField(
+        max_length=255,
+        help_text="Describe the image for people who cannot see it.",
+    )
+    credit = models.CharField(max_length=255, blank=True)
+
+    admin_form_fields = (*Image.admin_form_fields, "alt_text", "credit")
+
+    @property
+    def default_alt_text(self):
+        return self.alt_text or super().default_alt_text
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)

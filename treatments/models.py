@@ -1,0 +1,182 @@
+"""Treatment articles: written once in the group's library, offered at branches."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import slugify
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .api.serializers import ConditionSerializer
+from .blocks import TreatmentStreamBlock
+
+
+@register_snippet
+class Condition(index.Indexed, models.Model):
+    """A condition a clinic treats, shared by every article that treats it."""
+
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:255]
+        super().save(*args, **kwargs)
+
+
+class TreatmentLibraryPage(Page):
+    """The group's shared library: articles written once, outside every branch's site."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["treatments.TreatmentPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "treatment library"
+
+
+class TreatmentIndexPage(Page):
+    """A branch's treatments section: aliases of library articles and its own articles."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["clinics.ClinicHomePage"]
+    subpage_types = ["treatments.TreatmentPage"]
+
+    class Meta:
+        verbose_name = "treatment index"
+
+
+class TreatmentPage(Page):
+    """One treatment article: questions and answers, session guidance, conditions."""
+
+    summary = models.TextField(blank=True, help_text="Two or three sentences for listings.")
+    # A field, so clients needn't parse prose for it.
+    sessions_per_week = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How often sessions are usually planned."
+    )
+    body = StreamField(TreatmentStreamBlock(), blank=True)
+    conditions = ParentalManyToManyField(Condition, blank=True, related_name="treatments")
+    editor_notes = models.TextField(
+        blank=True,
+        help_text="Left by the importer: unanswered questions and lines it could not place.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        InlinePanel("other_names", label="Other names", heading="Other names"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("sessions_per_week"),
+                InlinePanel("session_guidance", label="Sessions for a condition"),
+            ],
+            heading="Session guidance",
+        ),
+        FieldPanel("conditions"),
+        FieldPanel("editor_notes"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("other_names", [index.SearchField("name")]),
+        index.RelatedFields("conditions", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("other_names"),
+        APIField("body"),
+        APIField("sessions_per_week"),
+        APIField("session_guidance"),
+        APIField("conditions", serializer=ConditionSerializer(many=True, read_only=True)),
+    ]
+    parent_page_types = ["treatments.TreatmentLibraryPage", "treatments.TreatmentIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "treatment article"
+
+
+class TreatmentOtherName(Orderable):
+    """Another name the treatment goes by ("IMS", "dry needling"), searchable."""
+
+    page = ParentalKey(TreatmentPage, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=255)
+
+    panels = [FieldPanel("name")]
+    api_fields = [APIField("name")]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionGuidance(Orderable):
+    """How many sessions a condition usually needs: a range, or only a note ("more")."""
+
+    page = ParentalKey(TreatmentPage, on_delete=models.CASCADE, related_name="session_guidance")
+    condition = models.CharField(max_length=255, help_text='For example "Lower back pain".')
+    min_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("condition"),
+        FieldPanel("min_sessions"),
+        FieldPanel("max_sessions"),
+        FieldPanel("note"),
+    ]
+    api_fields = [
+        APIField("condition"),
+        APIField("min_sessions"),
+        APIField("max_sessions"),
+        APIField("note"),
+    ]
+
+    def __str__(self):
+        return self.condition
+
+    def clean(self):
+        super().clean()
+        if self.min_sessions and self.max_sessions and self.min_sessions > self.max_sessions:
+            raise ValidationError({"max_sessions": "Must not be less than the minimum."})
+        if self.min_sessions is None and self.max_sessions is None and not self.note:
+            raise ValidationError({"note": "Give a session range, a note, or both."})
+
+
+class ReadTotal(models.Model):
+    """An article's public read count, kept off the page so publishing never overwrites it.
+
+    Publishing copies a page's fields into its aliases and restoring a revision restores
+    them, so a counter on the page would be lost; this table is the single source.
+    """
+
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, primary_key=True, related_name="read_total"
+    )
+    # The "Read: N" an imported article came with; part of count.
+    imported_count = models.PositiveBigIntegerField(default=0)
+    count = models.PositiveBigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.page_id}: {self.count}"
