@@ -82,7 +82,7 @@ class TreatmentPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        InlinePanel("other_names", label="Other names", heading="Other names"),
+        InlinePanel("other_names", label="Other name", heading="Other names"),
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(
