@@ -66,3 +66,34 @@ def admin_login(page, live_server, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
+
+
+@pytest.fixture
+def make_branch(root_page):
+    """Build a branch as the tree holds one: Site -> ClinicHomePage -> TreatmentIndexPage."""
+    from wagtail.models import Site
+
+    from tests.factories import ClinicHomePageFactory, TreatmentIndexPageFactory
+
+    def make(slug: str, hostname: str | None = None):
+        home = ClinicHomePageFactory(parent=root_page, title=slug.title(), slug=slug)
+        index = TreatmentIndexPageFactory(parent=home)
+        site = Site.objects.create(
+            hostname=hostname or f"{slug}.example.org",
+            port=80,
+            root_page=home,
+            site_name=slug.title(),
+        )
+        return site, home, index
+
+    return make
+
+
+@pytest.fixture
+def offer():
+    """Offer a library article at a branch: an alias under the branch's treatment index."""
+
+    def make(article, index):
+        return article.create_alias(parent=index, update_slug=article.slug)
+
+    return make

@@ -89,3 +89,19 @@ class TestEditPage(WagtailTestUtils):
 @pytest.mark.django_db
 def test_clinic_home_accepts_only_a_treatment_index():
     assert ClinicHomePage.subpage_types == ["treatments.TreatmentIndexPage"]
+
+
+@pytest.mark.django_db
+def test_an_offered_article_follows_its_library_original(library, make_branch, offer):
+    """Publishing the library article updates the alias a branch shows."""
+    _, _, index = make_branch("north")
+    article = TreatmentPageFactory(parent=library, summary="First.")
+    alias = offer(article, index)
+
+    article.summary = "Second."
+    article.save_revision().publish()
+
+    alias.refresh_from_db()
+    assert alias.alias_of_id == article.pk
+    assert alias.specific.summary == "Second."
+    assert alias.get_site().hostname == "north.example.org"
