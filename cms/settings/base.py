@@ -16,7 +16,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # The embedded Redis listens on this socket; see cms/embedded_redis.py.
-EMBEDDED_REDIS_SOCKET = VAR_DIR / "redis" / "redis.sock"
+EMBEDDED_REDIS_SOCKET = Path(
+    env("EMBEDDED_REDIS_SOCKET", default=str(VAR_DIR / "redis" / "redis.sock"))
+)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -21,9 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_demo, **options):
         children: list[subprocess.Popen] = []
-        if settings.REDIS_URL.startswith("unix://"):
-            socket_path = settings.REDIS_URL.removeprefix("unix://")
-            self.stdout.write(f"Starting embedded Redis on {socket_path}")
+        if settings.REDIS_URL == f"unix://{settings.EMBEDDED_REDIS_SOCKET}":
+            server = embedded_redis.redis_server_binary()
+            self.stdout.write(f"Starting Redis ({server}) on {settings.EMBEDDED_REDIS_SOCKET}")
             children.append(embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET))
         try:
             call_command("migrate", interactive=False, verbosity=0)
