@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.images.models import Image
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -97,7 +98,8 @@ def _set_collection_permissions(
 ) -> None:
     """Grant exactly these actions in ``collection`` and nothing in any other collection."""
     wanted = [
-        *_model_permissions(get_image_model(), media_actions),
+        # Wagtail checks image rights against its own Image model, whatever the image model.
+        *_model_permissions(Image, media_actions),
         *_model_permissions(get_document_model(), media_actions),
         *_model_permissions(Collection, collection_actions),
     ]

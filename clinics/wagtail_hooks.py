@@ -32,7 +32,7 @@ def limit_chooser_to_own_pages(pages, request):
 
 
 @hooks.register("construct_explorer_page_queryset")
-def limit_explorer_to_own_pages(pages, request):
+def limit_explorer_to_own_pages(parent_page, pages, request):
     """Wagtail already starts the explorer at the user's subtree; this also covers direct URLs."""
     return pages_within_reach(request.user, pages)
 

@@ -67,6 +67,8 @@ def world(db) -> World:
     south_own = TreatmentPageFactory(
         parent=services.treatment_index(south), title="South cupping", slug="cupping"
     )
+    north_own.save_revision().publish()
+    south_own.save_revision().publish()
     return World(
         north=north,
         south=south,

@@ -60,12 +60,12 @@ def test_branch_groups_get_exactly_their_branch_permissions():
         (home_id, f"{a}_page") for a in ("add", "change", "publish", "lock", "unlock")
     }
     assert collection_perms(branch.editors) == {
-        (coll, f"{a}_{m}") for a in ("add", "change", "choose") for m in ("customimage", "document")
+        (coll, f"{a}_{m}") for a in ("add", "change", "choose") for m in ("image", "document")
     }
     assert collection_perms(branch.moderators) == {
         (coll, f"{a}_{m}")
         for a in ("add", "change", "choose", "delete")
-        for m in ("customimage", "document")
+        for m in ("image", "document")
     } | {(coll, f"{a}_collection") for a in ("add", "change", "delete")}
     for group in (branch.editors, branch.moderators):
         assert list(group.permissions.values_list("codename", flat=True)) == ["access_admin"]
