@@ -32,8 +32,16 @@ class ArticleBranchesView(WagtailAdminTemplateMixin, TemplateView):
         self.article = library_article_for(request, page_id)
         return super().dispatch(request, page_id)
 
-    def get_page_subtitle(self):
-        return self.article.title
+    def get_breadcrumbs_items(self):
+        edit_url = reverse("wagtailadmin_pages:edit", args=[self.article.pk])
+        return [
+            *self.breadcrumbs_items,
+            {"url": edit_url, "label": self.article.title},
+            {"url": "", "label": "Branches"},
+        ]
+
+    def get_header_title(self):
+        return f"Branches carrying {self.article.title}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

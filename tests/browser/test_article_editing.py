@@ -6,7 +6,10 @@ from django.core.management import call_command
 from tests.conftest import admin_login
 from treatments.models import TreatmentPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_editor_sees_the_seed_article_as_structured_content(
