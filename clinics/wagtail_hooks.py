@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
@@ -77,3 +78,16 @@ def keep_aliases_in_sync(request, page):
     """Converting an alias forks the article at one branch; only library editors decide that."""
     if not page.alias_of.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
+
+
+@hooks.register("before_unpublish_page")
+def withdraw_by_deleting(request, page):
+    """An unpublished alias goes live again with the original's next publish: refuse the trap."""
+    if not page.alias_of_id:
+        return None
+    messages.error(
+        request,
+        "A library article cannot be unpublished at one branch: the library's next publish "
+        "would bring it back. Delete it here to withdraw it from this branch.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

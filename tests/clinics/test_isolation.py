@@ -314,3 +314,13 @@ def test_branches_view_refuses_non_library_pages(client, world, admin_user):
     for page in (world.north_alias, world.north_own):
         response = client.get(reverse("clinics_article_branches", args=[page.pk]))
         assert response.status_code == 404 or refused(client, response)
+
+
+def test_unpublishing_an_alias_is_refused_with_the_way_to_withdraw(client, world):
+    """Unpublishing would not last (the next library publish restores it), so it is refused."""
+    client.force_login(world.north_moderator)
+
+    response = client.post(f"/admin/pages/{world.north_alias.pk}/unpublish/", follow=True)
+
+    assert "Delete it here to withdraw it from this branch." in response.content.decode()
+    assert TreatmentPage.objects.get(pk=world.north_alias.pk).live
