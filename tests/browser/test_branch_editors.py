@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page
 
 from clinics import services
 from clinics.models import ClinicBranch, ClinicSettings
@@ -21,8 +23,18 @@ PASSWORD = "editor-pass-123"
 REFUSED = "Sorry, you do not have permission to access this area."
 
 
+def ensure_tree_roots():
+    """A transactional test may start after another one's flush took the migrations' rows."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en"))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
-def demo(monkeypatch):
+def demo(monkeypatch, transactional_db):
+    ensure_tree_roots()
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "admin-pass-123")
     monkeypatch.setenv("DEMO_EDITOR_PASSWORD", PASSWORD)
     call_command("load_demo", stdout=open(os.devnull, "w"))
