@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ClinicsConfig(AppConfig):
     name = "clinics"
     verbose_name = "Clinic branches"
+
+    def ready(self):
+        from .listing_filters import narrow_page_listing_filters
+
+        narrow_page_listing_filters()

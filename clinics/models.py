@@ -1,11 +1,12 @@
 """Clinic branches: each is a Wagtail Site with its own home page and settings."""
 
+from django.contrib.auth.models import Group
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Collection, Page, Site
 
 from .blocks import OpeningHoursBlock
 
@@ -46,3 +47,22 @@ class ClinicSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "clinic settings"
+
+
+class ClinicBranch(models.Model):
+    """What belongs to a branch besides its pages: the groups and collection made for it.
+
+    Kept in one row so renaming or deleting a branch finds exactly its own groups and
+    collection, never a look-alike found by name.
+    """
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="clinic_branch")
+    editors = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
+    moderators = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
+    collection = models.OneToOneField(Collection, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "clinic branch"
+
+    def __str__(self):
+        return self.site.site_name or self.site.hostname

@@ -1,7 +1,12 @@
-"""The demo content: the seed article and the facts an editor would add to it."""
+"""The demo content: the seed article, the facts an editor would add to it, and two branches."""
+
+from datetime import time
 
 from django.conf import settings
 from django.db import transaction
+
+from clinics.models import ClinicBranch, ClinicSettings
+from clinics.services import create_clinic, offer_article
 
 from .models import SessionGuidance, TreatmentOtherName, TreatmentPage
 from .plaintext import parse_article, read_article_file
@@ -48,3 +53,71 @@ def load_seed_article() -> tuple[TreatmentPage, bool]:
     ]
     page.save_revision().publish()
     return page, True
+
+
+def _hours(weekdays: str, opens: time, closes: time) -> list[tuple[str, dict]]:
+    return [
+        ("day", {"weekday": day, "opens": opens, "closes": closes, "closed": False})
+        for day in weekdays.split()
+    ]
+
+
+def _closed(weekdays: str) -> list[tuple[str, dict]]:
+    return [
+        ("day", {"weekday": day, "opens": None, "closes": None, "closed": True})
+        for day in weekdays.split()
+    ]
+
+
+# Two branches with their own hostnames, facts and hours; editors log in per branch.
+DEMO_BRANCHES = [
+    {
+        "name": "North",
+        "hostname": "north.localhost",
+        "settings": {
+            "address": "12 Harbour Road\nNorthtown NT1 2AB",
+            "phone": "+44 20 7946 0001",
+            "email": "north@clinic.example",
+            "booking_url": "https://booking.clinic.example/north",
+            "opening_hours": [
+                *_hours("mon tue wed thu fri", time(8), time(18)),
+                *_hours("sat", time(9), time(13)),
+                *_closed("sun"),
+            ],
+        },
+    },
+    {
+        "name": "South",
+        "hostname": "south.localhost",
+        "settings": {
+            "address": "3 Market Square\nSouthville ST9 8YZ",
+            "phone": "+44 20 7946 0002",
+            "email": "south@clinic.example",
+            "booking_url": "https://booking.clinic.example/south",
+            "opening_hours": [
+                *_hours("mon wed fri", time(9), time(17)),
+                *_hours("tue thu", time(12), time(20)),
+                *_closed("sat sun"),
+            ],
+        },
+    },
+]
+
+
+@transaction.atomic
+def load_demo_branch(spec: dict, seed: TreatmentPage) -> tuple[ClinicBranch, bool]:
+    """Create the branch with its settings and offer the seed, once.
+
+    An existing branch is left as its editors made it: its settings and the articles it
+    carries (a withdrawn seed stays withdrawn).
+    """
+    existing = ClinicBranch.objects.filter(site__hostname=spec["hostname"]).first()
+    if existing:
+        return existing, False
+    branch = create_clinic(name=spec["name"], hostname=spec["hostname"])
+    settings_record = ClinicSettings.for_site(branch.site)
+    for field, value in spec["settings"].items():
+        setattr(settings_record, field, value)
+    settings_record.save()
+    offer_article(seed, [branch])
+    return branch, True

@@ -6,7 +6,10 @@ from django.core.management import call_command
 from tests.conftest import admin_login
 from treatments.models import TreatmentPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_editor_sees_the_seed_article_as_structured_content(
@@ -15,7 +18,7 @@ def test_editor_sees_the_seed_article_as_structured_content(
     """The seed's edit page shows its questions, session guidance and other names as fields."""
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-123")
     call_command("load_demo")
-    article = TreatmentPage.objects.get()
+    article = TreatmentPage.objects.get(alias_of__isnull=True)
     page = browser_page
     admin_login(page, live_server, "admin", "demo-pass-123")
 

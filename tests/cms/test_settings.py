@@ -43,7 +43,12 @@ def test_production_passes_check_deploy():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.production", **PRODUCTION_ENV},
+        # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE here; a deployment never has it.
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            **PRODUCTION_ENV,
+        },
         capture_output=True,
         text=True,
         timeout=60,
