@@ -210,6 +210,22 @@ def count_queries(env: dict, branch: dict, r: dict) -> None:
         r["queries"][mode] = json.loads(output)
 
 
+def cache_note(r: dict) -> str:
+    """Whether the cache modes differed, judged by SQL per request: no cache, no warm mode."""
+    warm, off = (
+        r["queries"]["warm"].get("listing 20", {}),
+        r["queries"]["off"].get("listing 20", {}),
+    )
+    if not any(off.get("queries", [1])):
+        return "- **`API_CACHE_ENABLED=false` was not honoured**: the listing ran no SQL with it."
+    if warm.get("queries") == off.get("queries"):
+        return (
+            "- Cache warm and cache off ran the same SQL per request: this tree has no API cache "
+            "yet (or it ignores `API_CACHE_ENABLED`), so the two columns differ only by noise."
+        )
+    return "- Cache warm served with less SQL than cache off: the API cache is in use."
+
+
 def render(r: dict, mode: str) -> str:
     m = r["machine"]
     items = report.targets(r)
@@ -228,7 +244,9 @@ def render(r: dict, mode: str) -> str:
         f"- Data: {r['articles']:,} articles in each project; wrk `{wrk_args}` per request. "
         "Stock: the shared anchor scripts as they are (stock settings: `CONN_MAX_AGE` 0, no "
         "cache). Ours: `bench.settings` (DEBUG off, `CONN_MAX_AGE` 60, Redis cache), every "
-        f"article offered at two branches; requests carry the Host of branch `{r['branch']}`.",
+        f"article offered at two branches (created through {r['branch']['via']}); requests "
+        f"carry the Host of branch `{r['branch']['slug']}` (`{r['branch']['hostname']}`).",
+        cache_note(r),
         "- Cache off: the server runs with `API_CACHE_ENABLED=false`. Floor: a Django view in a "
         "bench-only URLconf returning this project's listing of 20 as fixed bytes, through the "
         "project's middleware.",
@@ -326,7 +344,7 @@ def run(args: argparse.Namespace) -> int:
             stock.measure(venv, root, port, duration, limit, r["stock"])
 
         branch = filled["branches"][0]
-        r["branch"] = f"{branch['slug']}` (`{branch['hostname']}`, created through {branch['via']}"
+        r["branch"] = branch
         measure_ours(port + 1, env, branch, duration, r, warm=True)
         measure_ours(port + 2, env, branch, duration, r, warm=False)
         log("ours: SQL queries per request")
