@@ -275,7 +275,8 @@ TEMPLATE = """# Performance
 
 How Clinic CMS serves partners compared with the stock Wagtail API v2 a clinic group would
 otherwise deploy (`../shared/anchors/stock-wagtail`), and with Django's own floor. Reproduce with
-`bench/run` (about 10 minutes; `bench/run --smoke` checks it in well under a minute).
+`bench/run` (6 to 10 minutes; `bench/run --smoke` checks that it runs, in one to three minutes
+depending on the load).
 """
 
 

@@ -62,7 +62,9 @@ def create_venv(path: Path) -> Path:
 
 
 def _env(venv: Path, root: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "VENV": str(venv), "ROOT": str(root), **extra}
+    """The caller's environment without its Django settings (a test run sets this project's)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return {**env, "VENV": str(venv), "ROOT": str(root), **extra}
 
 
 def setup(venv: Path, root: Path, database: str, articles: int) -> None:
