@@ -237,7 +237,8 @@ def render(r: dict, mode: str) -> str:
     )
     notes = [
         f"- Machine: {m['cpus']} CPUs, {m['os']}, Python {m['python']}, "
-        f"PostgreSQL {r['postgres']}, {m['wrk']}; load average at start {m['load']}. "
+        f"PostgreSQL {r['postgres']}, {m['wrk']}; load average {m['load']} at the start, "
+        f"{r['load_end']} at the end. "
         "The machine is shared with other work: absolute figures are noisy, "
         "ratios within one run are what count.",
         f"- Stack: {m['stack']}. Both projects on PostgreSQL, gunicorn with 2 sync workers.",
@@ -356,6 +357,7 @@ def run(args: argparse.Namespace) -> int:
             manage("bench_refresh", "--small", str(small), "--articles", str(large), env=env)
         )
         r["seconds"] = time.monotonic() - started
+        r["load_end"] = " ".join(f"{n:.2f}" for n in os.getloadavg())
         text = render(r, mode)
         print("\n" + text + "\n")
         report.write_doc(output, text, TEMPLATE)
