@@ -25,13 +25,17 @@ def ratio(a: object, b: object) -> float | None:
 
 
 def fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
+    if value is None:
+        return "n/a"
+    return f"{value:.2g}x" if value < 0.1 else f"{value:.2f}x"
 
 
 def fmt_rps(result: object) -> str:
     if isinstance(result, WrkResult):
         errors = f", {result.errors} errors" if result.errors else ""
-        return f"{result.requests_per_second:,.1f} ({result.latency_ms:.1f} ms{errors})"
+        # wrk reports no latency when every request ran past its timeout.
+        latency = f"{result.latency_ms:.1f} ms" if result.latency_ms else "timed out"
+        return f"{result.requests_per_second:,.1f} ({latency}{errors})"
     return str(result) if result else "-"
 
 
