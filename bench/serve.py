@@ -1,0 +1,56 @@
+"""This project under gunicorn, as the anchor serves stock Wagtail: two sync workers."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def request(url: str, host: str, method: str = "GET") -> tuple[int, bytes]:
+    """One request with a branch's Host; an HTTP error is an answer, not an exception."""
+    headers = {"Host": host, "Content-Length": "0"} if method == "POST" else {"Host": host}
+    req = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 - loopback
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def worker_rss_kib(master: int) -> list[int]:
+    """Resident memory of the master's workers, as the anchor's bench.sh reads it."""
+    output = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(master)], capture_output=True, text=True
+    ).stdout
+    return [int(n) for n in output.split()]
+
+
+@contextmanager
+def gunicorn(port: int, env: dict[str, str]):
+    """Serve on 127.0.0.1:``port`` until the block ends; yields the master's pid."""
+    process = subprocess.Popen(
+        [str(GUNICORN), "cms.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=REPO,
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request(f"http://127.0.0.1:{port}/api/v2/pages/?limit=1", "127.0.0.1")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start on port {port}") from None
+                time.sleep(0.2)
+        yield process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,0 +1,71 @@
+"""The benchmark's smoke mode: ``bench/run --smoke`` runs end to end and writes its table.
+
+Tiny data and one-second wrk runs: it checks that the harness, the anchor scripts and this
+project still fit together, never how fast anything is.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ANCHOR = REPO.parent / "shared" / "anchors" / "stock-wagtail"
+TARGETS = [
+    "listing of 20 >= 5x stock, cache warm",
+    "listing of 20 >= 1.5x stock, cache off",
+    "detail >= 5x stock",
+    "detail >= 0.7x floor",
+    "read endpoint >= 0.7x floor",
+    "zero SQL per read",
+    "worker RSS <= 1.2x stock",
+]
+
+
+def _database_names() -> tuple[str, str]:
+    """Databases of its own for the bench, named after the suite's, so runs never collide."""
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_cms")
+    name = urlsplit(url).path.lstrip("/")
+    return url.rsplit("/", 1)[0] + f"/{name}_bench_smoke", f"{name}_stock_smoke"
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing: apt-get install wrk")
+@pytest.mark.skipif(not ANCHOR.is_dir(), reason="../shared/anchors/stock-wagtail is not there")
+def test_smoke_run_writes_the_ratio_table(tmp_path):
+    """Both projects are built, filled, served and measured; every target gets a status."""
+    database_url, stock_db = _database_names()
+    output = tmp_path / "performance.md"
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": database_url,
+        "BENCH_STOCK_DB": stock_db,
+        "BENCH_PORT": os.environ.get("BENCH_SMOKE_PORT", "8075"),
+    }
+
+    run = subprocess.run(
+        ["bash", "bench/run", "--smoke", "--output", str(output)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    text = output.read_text()
+    assert "### Targets" in run.stdout
+    for target in TARGETS:
+        row = re.search(rf"^\| {re.escape(target)} \| .+ \| \*\*(.+)\*\* \|$", text, re.M)
+        assert row, target
+        assert row.group(1) in ("met", "missed", "not available")
+    # The anchor's listing costs 6 queries whatever its size (its RESULTS.md); ours are counted.
+    listing = re.search(r"^\| listing 20 \| ([\d.,]+) .*\| 6/6/6 / (\d+)/\d+/\d+ / ", text, re.M)
+    assert listing, text
+    assert float(listing.group(1).replace(",", "")) > 0
+    floor = re.search(r"^\| floor .*\| 0 / 0 / - \| (\d+) / (\d+) \|$", text, re.M)
+    assert floor, text
+    assert "Smoke run" in text
