@@ -19,6 +19,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+# The suite shares two cores with a live server and chromium: allow slow pages, as actions do.
+expect.set_options(timeout=20_000)
+
 PASSWORD = "editor-pass-123"
 REFUSED = "Sorry, you do not have permission to access this area."
 
