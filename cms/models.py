@@ -1,7 +1,9 @@
 """Media models shared by every branch and article."""
 
 from django.db import models
+from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable
 
 
 class CustomImage(AbstractImage):
@@ -25,3 +27,15 @@ class CustomRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class GalleryImage(Orderable):
+    """One picture of a page's gallery; each page type adds its ParentalKey named ``page``."""
+
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
