@@ -70,16 +70,21 @@ def content_matches_extension(file, extension: str) -> bool:
 class DocumentForm(BaseDocumentForm):
     """Wagtail's document form, refusing files whose content contradicts their extension."""
 
-    def clean_file(self):
+    def _post_clean(self):
+        # After the model's own checks: a file they already refused (say, a disallowed
+        # extension) keeps their message alone, and an accepted one is then sniffed.
+        super()._post_clean()
         file = self.cleaned_data.get("file")
-        if not file or "file" not in self.changed_data:
-            return file
+        if not file or "file" not in self.changed_data or self.has_error("file"):
+            return
         extension = os.path.splitext(file.name)[1].lower().lstrip(".")
         if not content_matches_extension(file, extension):
-            raise ValidationError(
-                "This file's content is not a .%(extension)s document; "
-                "it may have been renamed. Upload the original file.",
-                code="content_mismatch",
-                params={"extension": extension},
+            self.add_error(
+                "file",
+                ValidationError(
+                    "This file's content is not a .%(extension)s document; "
+                    "it may have been renamed. Upload the original file.",
+                    code="content_mismatch",
+                    params={"extension": extension},
+                ),
             )
-        return file

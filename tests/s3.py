@@ -4,6 +4,7 @@ Dummy credentials are set in this process only; nothing leaves localhost.
 """
 
 import io
+import os
 import uuid
 
 import boto3
@@ -69,6 +70,11 @@ def s3_media(settings, s3_endpoint, s3_bucket):
 
 
 def image_bytes(fmt: str = "JPEG", size=(1200, 800), color=(40, 120, 200)) -> bytes:
+    """An image file in memory; ``color=None`` gives noise, which does not compress."""
+    if color is None:
+        image = PILImage.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = PILImage.new("RGB", size, color)
     buffer = io.BytesIO()
-    PILImage.new("RGB", size, color).save(buffer, fmt)
+    image.save(buffer, fmt)
     return buffer.getvalue()
