@@ -149,7 +149,7 @@ MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 
 # Media: local files unless a bucket is configured, then S3 (or any S3-compatible store).
 # Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an
-# instance role), never from settings files.
+# instance role), never from settings files. Optional values left empty mean "not set".
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,19 +160,19 @@ if AWS_STORAGE_BUCKET_NAME:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
             # "path" for stores without per-bucket DNS names (SeaweedFS, MinIO, moto).
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
             "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
             # A CDN or the store's public name; URLs on it are never signed.
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
             "url_protocol": env("AWS_S3_URL_PROTOCOL", default="https:"),
             # False: plain public URLs (the bucket must allow anonymous reads).
             # True: private bucket, URLs signed for AWS_QUERYSTRING_EXPIRE seconds.
             "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
-            "default_acl": env("AWS_DEFAULT_ACL", default=None),
+            "default_acl": env("AWS_DEFAULT_ACL", default="") or None,
             # File names never repeat (Wagtail adds a suffix), so objects can be cached long.
             "object_parameters": {
                 "CacheControl": env("AWS_S3_CACHE_CONTROL", default="public, max-age=86400")
