@@ -15,7 +15,16 @@ class CustomImage(AbstractImage):
     )
     credit = models.CharField(max_length=255, blank=True)
 
-    admin_form_fields = (*Image.admin_form_fields, "alt_text", "credit")
+    # Wagtail's optional "description" would be a second alt text field; ours is required.
+    admin_form_fields = (
+        *(name for name in Image.admin_form_fields if name != "description"),
+        "alt_text",
+        "credit",
+    )
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        verbose_name_plural = "images"
 
     @property
     def default_alt_text(self):
