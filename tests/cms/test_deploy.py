@@ -163,6 +163,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_listener(port: int) -> None:
+    for _ in range(600):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
 def test_gunicorn_config_logs_requests_as_json_without_client_details():
     """The image's web server, started with gunicorn.conf.py, prints one JSON line per request."""
     port = free_port()
@@ -181,17 +191,14 @@ def test_gunicorn_config_logs_requests_as_json_without_client_details():
         text=True,
     )
     try:
-        for _ in range(100):
-            try:
-                url = f"http://127.0.0.1:{port}/health/live/?secret=1"
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    assert response.status == 200
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_listener(port)
+        url = f"http://127.0.0.1:{port}/health/live/?secret=1"
+        # The master accepts at once; the answer waits for the worker to boot.
+        with urllib.request.urlopen(url, timeout=120) as response:
+            assert response.status == 200
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=30)
+        output, _ = server.communicate(timeout=60)
 
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     access = [line for line in lines if line["logger"] == "gunicorn.access"]
