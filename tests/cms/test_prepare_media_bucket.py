@@ -53,6 +53,16 @@ def test_signed_url_bucket_stays_private(settings, s3_endpoint, s3_bucket, capsy
     assert anonymous_get(default_storage.url(name)) == 200
 
 
+def test_keep_policy_leaves_the_bucket_private(settings, s3_endpoint, s3_bucket, capsys):
+    use_bucket(settings, s3_endpoint, s3_bucket)
+
+    call_command("prepare_media_bucket", "--keep-policy")
+
+    assert capsys.readouterr().out.strip() == f"Found bucket '{s3_bucket}' (policy left alone)."
+    name = default_storage.save("probe.txt", ContentFile(b"hello"))
+    assert anonymous_get(f"{s3_endpoint}/{s3_bucket}/{name}") == 403
+
+
 def test_unreachable_store_is_a_one_line_error(settings, s3_endpoint):
     from botocore.config import Config
 

@@ -33,7 +33,14 @@ def public_read_policy(bucket: str) -> str:
 class Command(BaseCommand):
     help = "Create the S3 media bucket if missing; allow public reads unless URLs are signed."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--keep-policy",
+            action="store_true",
+            help="Leave the bucket policy alone (a CDN with its own access reads the bucket).",
+        )
+
+    def handle(self, *args, keep_policy=False, **options):
         storage = storages["default"]
         if not isinstance(storage, S3Storage):
             raise CommandError(
@@ -44,11 +51,14 @@ class Command(BaseCommand):
         bucket = storage.bucket_name
         try:
             created = self.ensure_bucket(client, bucket, storage.region_name)
-            if not storage.querystring_auth:
+            if not storage.querystring_auth and not keep_policy:
                 client.put_bucket_policy(Bucket=bucket, Policy=public_read_policy(bucket))
         except (BotoCoreError, ClientError) as exc:
             raise CommandError(f"Could not prepare bucket {bucket!r}: {exc}") from exc
-        access = "signed URLs only" if storage.querystring_auth else "public read"
+        if storage.querystring_auth:
+            access = "signed URLs only"
+        else:
+            access = "policy left alone" if keep_policy else "public read"
         verb = "Created" if created else "Found"
         self.stdout.write(f"{verb} bucket {bucket!r} ({access}).")
 
