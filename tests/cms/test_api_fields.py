@@ -138,3 +138,15 @@ def test_image_whose_file_is_gone_is_shown_as_null(client, make_branch):
 
     assert response.status_code == 200
     assert response.json()["hero_image"] is None
+
+
+def test_offered_article_shows_the_library_originals_images(client, library, make_branch, offer):
+    """A branch's alias of a library article carries the original's hero image and gallery."""
+    site, _, index = make_branch("north")
+    original = illustrated_article(library, 1)
+    alias = offer(original, index)
+
+    data = client.get(f"/api/v2/pages/{alias.pk}/", HTTP_HOST=site.hostname).json()
+
+    assert data["hero_image"]["card"]["id"] == original.hero_image_id
+    assert [item["caption"] for item in data["gallery_images"]] == ["Step 1", "Step 2"]
