@@ -10,7 +10,12 @@ from tests.conftest import admin_login
 from tests.factories import TreatmentPageFactory
 from tests.s3 import image_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: a transactional test empties the database when it ends, taking the
+# data migrations made (root page, locale, collection) from the browser test after it.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def shoot(page, name):
