@@ -9,6 +9,7 @@ import uuid
 
 import boto3
 import pytest
+from django.core.cache import caches
 from moto.server import ThreadedMotoServer
 from PIL import Image as PILImage
 
@@ -53,7 +54,12 @@ def s3_storage_settings(endpoint: str, bucket: str, **options) -> dict:
 
 @pytest.fixture
 def s3_bucket(s3_endpoint):
-    """A fresh, empty bucket for one test."""
+    """A fresh, empty bucket for one test, with no rendition cached from an earlier one.
+
+    Wagtail caches renditions by image id and file hash: test databases restart their ids
+    and the tests make identical images, so a cached rendition could name another bucket.
+    """
+    caches["default"].clear()
     name = f"media-{uuid.uuid4().hex[:12]}"
     s3_client(s3_endpoint).create_bucket(Bucket=name)
     return name

@@ -1,6 +1,7 @@
 """Images in the pages API: renditions in named sizes, loaded once per listing."""
 
 import pytest
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 
 from clinics.models import ClinicGalleryImage
@@ -11,6 +12,13 @@ from tests.s3 import image_bytes
 from treatments.models import TreatmentGalleryImage
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_cached_renditions():
+    """Renditions are cached by image id and file hash; test databases reuse both."""
+    caches["default"].clear()
+
 
 LISTING = "/api/v2/pages/?type=treatments.TreatmentPage&fields=hero_image,gallery_images"
 # Measured and pinned; the same for 1 and 6 articles. Wagtail's listing costs 6 (view
