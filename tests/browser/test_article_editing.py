@@ -6,12 +6,7 @@ from django.core.management import call_command
 from tests.conftest import admin_login
 from treatments.models import TreatmentPage
 
-# serialized_rollback: a transactional test empties the database when it ends, taking the
-# data migrations made (root page, locale, collection) from the browser test after it.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_editor_sees_the_seed_article_as_structured_content(
