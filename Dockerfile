@@ -26,4 +26,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
 
 USER cms
 EXPOSE 8000
-CMD ["gunicorn", "cms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# Bind address, workers, timeouts and JSON logs come from gunicorn.conf.py (GUNICORN_* variables).
+CMD ["gunicorn", "cms.wsgi:application"]

@@ -2,11 +2,15 @@
 
 from django.contrib.auth.models import Group
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Collection, Page, Site
+
+from cms.api_fields import GalleryField, ImageRenditionsField
+from cms.models import GalleryImage
 
 from .blocks import OpeningHoursBlock
 
@@ -15,14 +19,37 @@ class ClinicHomePage(Page):
     """A branch's home page: the root of its Site."""
 
     intro = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "cms.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The branch's main picture, at the top of its home page.",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
+    ]
+    api_fields = [
+        APIField("intro"),
+        APIField("hero_image", serializer=ImageRenditionsField()),
+        APIField("gallery_images", serializer=GalleryField()),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["treatments.TreatmentIndexPage"]
 
     class Meta:
         verbose_name = "clinic home page"
+
+
+class ClinicGalleryImage(GalleryImage):
+    """A picture in a branch's home page gallery: rooms, team, building."""
+
+    page = ParentalKey(ClinicHomePage, on_delete=models.CASCADE, related_name="gallery_images")
 
 
 @register_setting(icon="site")

@@ -1,7 +1,9 @@
 """Media models shared by every branch and article."""
 
 from django.db import models
+from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable
 
 
 class CustomImage(AbstractImage):
@@ -13,7 +15,16 @@ class CustomImage(AbstractImage):
     )
     credit = models.CharField(max_length=255, blank=True)
 
-    admin_form_fields = (*Image.admin_form_fields, "alt_text", "credit")
+    # Wagtail's optional "description" would be a second alt text field; ours is required.
+    admin_form_fields = (
+        *(name for name in Image.admin_form_fields if name != "description"),
+        "alt_text",
+        "credit",
+    )
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        verbose_name_plural = "images"
 
     @property
     def default_alt_text(self):
@@ -25,3 +36,15 @@ class CustomRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class GalleryImage(Orderable):
+    """One picture of a page's gallery; each page type adds its ParentalKey named ``page``."""
+
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True

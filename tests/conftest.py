@@ -6,6 +6,9 @@ from wagtail.models import Page
 
 from tests.factories import TreatmentLibraryPageFactory
 
+# S3 (moto) fixtures for media tests.
+pytest_plugins = ["tests.s3"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_FILE = FIXTURES / "ims_dry_needling.txt"
 

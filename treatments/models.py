@@ -11,6 +11,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from cms.api_fields import GalleryField, ImageRenditionsField
+from cms.models import GalleryImage
+
 from .api.serializers import ConditionSerializer
 from .blocks import TreatmentStreamBlock
 
@@ -79,6 +82,14 @@ class TreatmentPage(Page):
         blank=True,
         help_text="Left by the importer: unanswered questions and lines it could not place.",
     )
+    hero_image = models.ForeignKey(
+        "cms.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of the article and on cards that link to it.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -93,6 +104,8 @@ class TreatmentPage(Page):
             heading="Session guidance",
         ),
         FieldPanel("conditions"),
+        FieldPanel("hero_image"),
+        InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
         FieldPanel("editor_notes"),
     ]
     search_fields = [
@@ -109,6 +122,8 @@ class TreatmentPage(Page):
         APIField("sessions_per_week"),
         APIField("session_guidance"),
         APIField("conditions", serializer=ConditionSerializer(many=True, read_only=True)),
+        APIField("hero_image", serializer=ImageRenditionsField()),
+        APIField("gallery_images", serializer=GalleryField()),
     ]
     parent_page_types = ["treatments.TreatmentLibraryPage", "treatments.TreatmentIndexPage"]
     subpage_types: list[str] = []
@@ -128,6 +143,12 @@ class TreatmentOtherName(Orderable):
 
     def __str__(self):
         return self.name
+
+
+class TreatmentGalleryImage(GalleryImage):
+    """A picture in an article's optional gallery."""
+
+    page = ParentalKey(TreatmentPage, on_delete=models.CASCADE, related_name="gallery_images")
 
 
 class SessionGuidance(Orderable):

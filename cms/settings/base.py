@@ -150,6 +150,8 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media
 MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 
 # Media: local files unless a bucket is configured, then S3 (or any S3-compatible store).
+# Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an
+# instance role), never from settings files. Optional values left empty mean "not set".
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,12 +162,23 @@ if AWS_STORAGE_BUCKET_NAME:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            # "path" for stores without per-bucket DNS names (SeaweedFS, MinIO, moto).
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
+            # A CDN or the store's public name; URLs on it are never signed.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "url_protocol": env("AWS_S3_URL_PROTOCOL", default="https:"),
+            # False: plain public URLs (the bucket must allow anonymous reads).
+            # True: private bucket, URLs signed for AWS_QUERYSTRING_EXPIRE seconds.
             "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
-            "default_acl": env("AWS_DEFAULT_ACL", default=None),
+            "default_acl": env("AWS_DEFAULT_ACL", default="") or None,
+            # File names never repeat (Wagtail adds a suffix), so objects can be cached long.
+            "object_parameters": {
+                "CacheControl": env("AWS_S3_CACHE_CONTROL", default="public, max-age=86400")
+            },
             "file_overwrite": False,
         },
     }
@@ -177,8 +190,14 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8
 WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("WAGTAILDOCS_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# Uploads are checked by content, not by name: see cms/forms.py.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
+# No SVG: it can carry scripts, and partners embed these files on their own sites.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# Decoding cost grows with pixels, not bytes: a small file can still be a decompression bomb.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
 WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True

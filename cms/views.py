@@ -1,0 +1,71 @@
+"""Operational endpoints for load balancers and orchestrators.
+
+Liveness answers whether this process can serve at all and touches nothing else, so a
+database outage never gets healthy web containers restarted. Readiness checks what a
+request needs (database, Redis, media storage) so a balancer stops sending traffic to a
+container that cannot serve it.
+"""
+
+import logging
+
+from django.core.cache import caches
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+# Looked up, never written: exists() proves the store answers with our credentials.
+STORAGE_PROBE_KEY = "health/probe"
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_redis() -> None:
+    # get() would hide a connection failure as a miss; the client's ping raises instead.
+    client = caches["default"]._cache.get_client(write=True)
+    client.ping()
+
+
+def check_storage() -> None:
+    default_storage.exists(STORAGE_PROBE_KEY)
+
+
+CHECKS = {"database": check_database, "redis": check_redis, "storage": check_storage}
+
+
+@never_cache
+@require_GET
+def live(request):
+    """JSON: ``{"status": "ok"}``."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def ready(request):
+    """JSON: ``{"status": "ok", "checks": {"database": "ok", "redis": "ok", "storage": "ok"}}``.
+
+    A failing part reads ``"error"`` and the status is 503 ``"unavailable"``; the reason
+    goes to the log only, since this endpoint is public.
+    """
+    checks = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception:  # any failure means "not ready", whatever raised it
+            logger.warning("readiness check failed", extra={"check": name}, exc_info=True)
+            checks[name] = "error"
+        else:
+            checks[name] = "ok"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
