@@ -29,5 +29,7 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "test-medi
 # (see treatments.services._pause_for_tests), and redeliver a killed worker's task quickly.
 READS_REFRESH_PAUSE_AT = env("READS_REFRESH_PAUSE_AT", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
 }
