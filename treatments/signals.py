@@ -3,7 +3,7 @@
 import logging
 
 import redis
-from django.db import connection, transaction
+from django.db import transaction
 
 from . import services
 
@@ -19,9 +19,7 @@ def _rebuild() -> None:
 
 
 def schedule_read_map_rebuild(**kwargs) -> None:
-    """After the change commits, once per transaction however many pages it touched."""
-    if any(callback is _rebuild for _, callback, _ in connection.run_on_commit):
-        return
+    """After the change commits: a rolled-back change must not reach the map."""
     transaction.on_commit(_rebuild)
 
 
