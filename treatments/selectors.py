@@ -85,11 +85,8 @@ def original_id(page: Page) -> int:
     return page.alias_of_id or page.id
 
 
-def reads_by_article_and_branch(start: date, site_ids: list[int] | None) -> QuerySet:
-    """Rows of {page, page title, site, site name, reads} since ``start``, most read first."""
-    rows = DailyRead.objects.filter(date__gte=start)
-    if site_ids is not None:
-        rows = rows.filter(site_id__in=site_ids)
+def reads_by_article_and_branch(rows: QuerySet) -> QuerySet:
+    """Daily rows summed per article and branch, most read first, as dicts for reports."""
     return (
         rows.values("page_id", "site_id")
         .annotate(
