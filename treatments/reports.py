@@ -53,6 +53,7 @@ class ReadReportView(ReportView):
     """Which articles are read, at which branch; a branch editor sees only his branches."""
 
     page_title = "Article reads"
+    verbose_name_plural = "article and branch rows"
     header_icon = "view"
     results_template_name = "treatments/reports/read_report_results.html"
     filterset_class = ReadReportFilterSet
