@@ -301,8 +301,10 @@ def main():
         def on_progress(done):
             if marks and done >= marks[0]:
                 marks.pop(0)
+                # Batches taken but not cleaned up: >0 means the kill hit a refresh in flight.
+                in_flight = len(reads.pending_batches())
                 procs.kill_worker()
-                kills.append(done)
+                kills.append({"after_reads": done, "batches_in_flight": in_flight})
                 procs.start_worker()
 
         accepted, statuses, elapsed = run_clients(
@@ -363,7 +365,7 @@ def main():
         "stored_reads_totals": sum(stored_totals.values()),
         "exact": exact,
         "pending_batches_left": len(pending),
-        "worker_killed_at_read": sorted(kills),
+        "worker_kills": kills,
         "load_seconds": round(elapsed, 1),
         "load_reads_per_second": round(args.reads / elapsed),
         "wrk_fixed_bytes_rps": floor,

@@ -107,6 +107,22 @@ def test_a_newly_offered_article_is_counted_once_the_change_commits(
     assert beacon(client, alias.id, group.north).status_code == 204
 
 
+def test_deleted_and_moved_articles_follow_the_tree(
+    client, group, make_branch, django_capture_on_commit_callbacks
+):
+    """After a delete or a move commits, the map knows: gone is 404, moved counts elsewhere."""
+    _, _, east_index = make_branch("east")
+    east = east_index.get_site()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.own_article.move(east_index, pos="last-child")
+    with django_capture_on_commit_callbacks(execute=True):
+        group.south_alias.delete()
+
+    assert beacon(client, group.own_article.id, group.north).status_code == 404
+    assert beacon(client, group.own_article.id, east).status_code == 204
+    assert beacon(client, group.south_alias.id, group.south).status_code == 404
+
+
 def test_clinic_parameter_chooses_the_branch(client, group):
     """?clinic= (slug or hostname) picks the branch whatever host the beacon reached."""
     path = f"/api/v2/pages/{group.south_alias.id}/read/"
