@@ -243,6 +243,19 @@ def run_clients(port, targets, total, clients, on_progress):
     return accepted, statuses, elapsed
 
 
+def wait_for_refresh_in_flight(reads, timeout=10.0) -> int:
+    """Wait (briefly) until a refresh has taken a batch and not yet cleaned it up, so the kill
+    lands mid-refresh; returns the batches in flight at the kill (0 if none came in time)."""
+    deadline = time.monotonic() + timeout
+    client = reads.redis_client()
+    while time.monotonic() < deadline:
+        in_flight = client.scard(reads.PENDING)
+        if in_flight:
+            return in_flight
+        time.sleep(0.001)
+    return 0
+
+
 WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.body = "read"
@@ -301,8 +314,7 @@ def main():
         def on_progress(done):
             if marks and done >= marks[0]:
                 marks.pop(0)
-                # Batches taken but not cleaned up: >0 means the kill hit a refresh in flight.
-                in_flight = len(reads.pending_batches())
+                in_flight = wait_for_refresh_in_flight(reads)
                 procs.kill_worker()
                 kills.append({"after_reads": done, "batches_in_flight": in_flight})
                 procs.start_worker()
