@@ -178,3 +178,35 @@ def test_refresh_with_nothing_buffered_changes_nothing(group):
     assert not DailyRead.objects.exists()
     # The map is still rebuilt, so beacons keep working after Redis lost it.
     assert reads.redis_client().hget(reads.MAP, f"p:{group.north.id}:{group.north_alias.id}")
+
+
+def test_beat_refreshes_every_minute_unless_configured():
+    """The schedule names the real task; READS_REFRESH_INTERVAL changes the interval."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from cms.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-read-stats"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 60.0
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_BEAT_SCHEDULE['refresh-read-stats']['schedule'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+            "READS_REFRESH_INTERVAL": "15",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "15.0", result.stderr
