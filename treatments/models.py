@@ -201,3 +201,38 @@ class ReadTotal(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {self.count}"
+
+
+class DailyRead(models.Model):
+    """Reads of an article (the original) at one branch on one day, for reports and charts."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="daily_reads")
+    # The branch whose copy was read; a branch removed from the group takes its history along.
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="daily_reads"
+    )
+    date = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "site", "date"], name="daily_read_unique")
+        ]
+        indexes = [models.Index(fields=["date", "site"], name="daily_read_date_site")]
+
+    def __str__(self):
+        return f"{self.page_id}@{self.site_id} {self.date}: {self.count}"
+
+
+class AppliedBatch(models.Model):
+    """A read batch whose counts are committed: written in the same transaction as the counts.
+
+    A refresh that finds its batch here skips the counts, so a crash after the commit, a
+    redelivered task or two refreshes at once never add a batch twice.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    applied_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.key

@@ -132,6 +132,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 
+# Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
+# before answering 503, so an outage never holds web workers.
+READS_REDIS_TIMEOUT = env.float("READS_REDIS_TIMEOUT", default=0.5)
+# A reload by the same visitor (salted hash of address, user agent, page) within this many
+# seconds counts once; 0 counts every beacon.
+READS_DEDUP_WINDOW = env.int("READS_DEDUP_WINDOW", default=30 * 60)
+# At most this many beacons per client address per window, then 429; 0 turns it off.
+READS_THROTTLE_RATE = env.int("READS_THROTTLE_RATE", default=120)
+READS_THROTTLE_WINDOW = env.int("READS_THROTTLE_WINDOW", default=60)
+# Trusted proxies in front of the web server: the client is this many entries from the right
+# of X-Forwarded-For. 0 uses the connection's address.
+READS_PROXY_COUNT = env.int("READS_PROXY_COUNT", default=0)
+READS_CRAWLER_UA_REGEX = env(
+    "READS_CRAWLER_UA_REGEX",
+    default=r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|"
+    r"curl|wget|python-requests|python-urllib|httpclient|go-http-client|java/|monitor|pingdom",
+)
+READS_REFRESH_INTERVAL = env.float("READS_REFRESH_INTERVAL", default=60.0)
+CELERY_BEAT_SCHEDULE = {
+    "refresh-read-stats": {
+        "task": "treatments.tasks.refresh_read_stats",
+        "schedule": READS_REFRESH_INTERVAL,
+        # A refresh queued while no worker ran is pointless once the next one is due.
+        "options": {"expires": READS_REFRESH_INTERVAL},
+    },
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

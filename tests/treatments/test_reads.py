@@ -1,0 +1,338 @@
+"""The read beacon (POST /api/v2/pages/<id>/read/) and the read history endpoint."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from tests.factories import TreatmentPageFactory
+from tests.treatments.read_helpers import BROWSER_UA, beacon, build_group, flush_reads_redis
+from treatments import reads, services
+from treatments.models import DailyRead, ReadTotal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clean_buffer():
+    flush_reads_redis()
+    yield
+    flush_reads_redis()
+
+
+@pytest.fixture
+def group(library, make_branch, offer):
+    built = build_group(library, make_branch, offer)
+    services.rebuild_read_map()
+    return built
+
+
+def buffered() -> dict[str, int]:
+    return {k: int(v) for k, v in reads.redis_client().hgetall(reads.LIVE).items()}
+
+
+def key(original, site) -> str:
+    return f"{original.id}:{site.id}:{timezone.localdate().isoformat()}"
+
+
+@pytest.mark.parametrize("articles", [1, 25])
+def test_a_read_costs_no_sql(
+    client, library, make_branch, offer, articles, django_assert_num_queries
+):
+    """Counting a read is Redis only, however many articles the branches serve."""
+    north, _, index = make_branch("north")
+    aliases = [offer(TreatmentPageFactory(parent=library), index) for _ in range(articles)]
+    services.rebuild_read_map()
+
+    with django_assert_num_queries(0):
+        response = beacon(client, aliases[-1].id, north)
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert buffered() == {key(aliases[-1].alias_of, north): 1}
+
+
+def test_reads_of_a_library_article_count_for_the_original_and_the_branch(client, group):
+    assert beacon(client, group.north_alias.id, group.north).status_code == 204
+    assert beacon(client, group.south_alias.id, group.south).status_code == 204
+    assert beacon(client, group.own_article.id, group.north).status_code == 204
+
+    assert buffered() == {
+        key(group.library_article, group.north): 1,
+        key(group.library_article, group.south): 1,
+        key(group.own_article, group.north): 1,
+    }
+
+
+@pytest.mark.parametrize("case", ["unknown", "other-branch", "library-original", "unpublished"])
+def test_ids_a_branch_does_not_serve_are_not_found(
+    client, group, case, django_capture_on_commit_callbacks
+):
+    page_id = {
+        "unknown": 999_999_999,
+        "other-branch": group.south_alias.id,
+        "library-original": group.library_article.id,
+        "unpublished": group.own_article.id,
+    }[case]
+    if case == "unpublished":
+        with django_capture_on_commit_callbacks(execute=True):
+            group.own_article.unpublish()
+
+    response = beacon(client, page_id, group.north)
+
+    assert response.status_code == 404
+    assert "No published article" in response.json()["message"]
+    assert buffered() == {}
+
+
+def test_pages_in_a_private_section_are_not_counted(
+    client, group, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=group.own_article, restriction_type="login")
+
+    assert beacon(client, group.own_article.id, group.north).status_code == 404
+
+
+def test_a_newly_offered_article_is_counted_once_the_change_commits(
+    client, group, library, offer, django_capture_on_commit_callbacks
+):
+    article = TreatmentPageFactory(parent=library)
+    north_index = group.north_alias.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        alias = offer(article, north_index)
+
+    assert beacon(client, alias.id, group.north).status_code == 204
+
+
+def test_deleted_and_moved_articles_follow_the_tree(
+    client, group, make_branch, django_capture_on_commit_callbacks
+):
+    """After a delete or a move commits, the map knows: gone is 404, moved counts elsewhere."""
+    _, _, east_index = make_branch("east")
+    east = east_index.get_site()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.own_article.move(east_index, pos="last-child")
+    with django_capture_on_commit_callbacks(execute=True):
+        group.south_alias.delete()
+
+    assert beacon(client, group.own_article.id, group.north).status_code == 404
+    assert beacon(client, group.own_article.id, east).status_code == 204
+    assert beacon(client, group.south_alias.id, group.south).status_code == 404
+
+
+def test_clinic_parameter_chooses_the_branch(client, group):
+    """?clinic= (slug or hostname) picks the branch whatever host the beacon reached."""
+    path = f"/api/v2/pages/{group.south_alias.id}/read/"
+    for clinic in ("south", "south.example.org"):
+        response = client.post(
+            f"{path}?clinic={clinic}",
+            HTTP_HOST="api.example.org",
+            HTTP_USER_AGENT=f"{BROWSER_UA} {clinic}",
+        )
+        assert response.status_code == 204
+    assert client.post(f"{path}?clinic=north", HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+    assert buffered() == {key(group.library_article, group.south): 2}
+
+
+def test_wrong_method_is_405(client, group):
+    response = client.get(
+        f"/api/v2/pages/{group.north_alias.id}/read/", HTTP_HOST="north.example.org"
+    )
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert buffered() == {}
+
+
+@pytest.mark.parametrize(
+    "ua",
+    ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", "python-requests/2.32", ""],
+)
+def test_crawlers_are_answered_but_not_counted(client, group, ua):
+    response = beacon(client, group.north_alias.id, group.north, ua=ua)
+
+    assert response.status_code == 204
+    assert buffered() == {}
+
+
+def test_a_reload_within_the_window_counts_once(client, group):
+    for _ in range(3):
+        assert beacon(client, group.north_alias.id, group.north).status_code == 204
+    beacon(client, group.north_alias.id, group.north, ip="198.51.100.2")  # another visitor
+    beacon(client, group.own_article.id, group.north)  # another article
+
+    assert buffered() == {
+        key(group.library_article, group.north): 2,
+        key(group.own_article, group.north): 1,
+    }
+    seen = list(reads.redis_client().scan_iter("reads:seen:*"))
+    assert len(seen) == 3
+    assert 0 < reads.redis_client().ttl(seen[0]) <= 30 * 60
+
+
+@override_settings(READS_DEDUP_WINDOW=0)
+def test_a_zero_window_counts_every_beacon(client, group):
+    for _ in range(3):
+        beacon(client, group.north_alias.id, group.north)
+
+    assert buffered() == {key(group.library_article, group.north): 3}
+
+
+def test_no_address_is_stored(client, group):
+    """Visitors are known by salted hashes only: no key or value holds the address."""
+    beacon(client, group.north_alias.id, group.north, ip="203.0.113.77")
+    r = reads.redis_client()
+
+    dump = []
+    for name in r.scan_iter("*"):
+        kind = r.type(name)
+        value = {"hash": r.hgetall, "string": r.get, "set": r.smembers}[kind](name)
+        dump.append(f"{name}={value}")
+    assert dump
+    assert not any("203.0.113.77" in entry or BROWSER_UA in entry for entry in dump)
+
+
+@override_settings(READS_THROTTLE_RATE=5)
+def test_a_flood_from_one_client_is_throttled(client, group):
+    statuses = [
+        beacon(client, group.north_alias.id, group.north, ua=f"{BROWSER_UA} {n}").status_code
+        for n in range(7)
+    ]
+
+    assert statuses == [204] * 5 + [429] * 2
+    assert buffered() == {key(group.library_article, group.north): 5}
+    # Another client is not affected.
+    assert beacon(client, group.north_alias.id, group.north, ip="198.51.100.9").status_code == 204
+
+
+@override_settings(READS_PROXY_COUNT=1)
+def test_behind_a_proxy_the_forwarded_address_is_the_client(client, group):
+    for ip in ("198.51.100.1", "198.51.100.2"):
+        beacon(client, group.north_alias.id, group.north, ip="10.0.0.1", HTTP_X_FORWARDED_FOR=ip)
+
+    assert buffered() == {key(group.library_article, group.north): 2}
+
+
+def test_redis_down_refuses_the_read_with_retry_after_and_content_is_still_served(
+    client, group, settings
+):
+    settings.READS_REDIS_URL = "redis://127.0.0.1:1/0"
+    reads.redis_client.cache_clear()
+    reads._script.cache_clear()
+    try:
+        response = beacon(client, group.north_alias.id, group.north)
+        listing = client.get(
+            "/api/v2/pages/?type=treatments.TreatmentPage", HTTP_HOST="north.example.org"
+        )
+    finally:
+        reads.redis_client.cache_clear()
+        reads._script.cache_clear()
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert listing.status_code == 200
+    assert {item["id"] for item in listing.json()["items"]} == {
+        group.north_alias.id,
+        group.own_article.id,
+    }
+
+
+def test_a_lost_map_is_rebuilt_from_the_database(client, group):
+    reads.redis_client().delete(reads.MAP)
+
+    assert beacon(client, group.north_alias.id, group.north).status_code == 204
+    assert buffered() == {key(group.library_article, group.north): 1}
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["https://partner.example.com"])
+def test_partner_pages_may_send_beacons(client, group):
+    """sendBeacon posts text/plain cross-origin; preflights and answers carry CORS headers."""
+    path = f"/api/v2/pages/{group.north_alias.id}/read/"
+    origin = {"HTTP_ORIGIN": "https://partner.example.com", "HTTP_HOST": "north.example.org"}
+
+    preflight = client.options(path, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST", **origin)
+    response = beacon(
+        client, group.north_alias.id, group.north, **{"HTTP_ORIGIN": origin["HTTP_ORIGIN"]}
+    )
+
+    assert preflight.status_code == 200
+    assert preflight["Access-Control-Allow-Origin"] == "https://partner.example.com"
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "https://partner.example.com"
+
+
+# History endpoint
+
+
+def history_url(page, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"/api/v2/pages/{page.id}/reads/?{query}"
+
+
+def add_daily(page, site, days_ago, count):
+    DailyRead.objects.create(
+        page=page, site=site, date=timezone.localdate() - timedelta(days_ago), count=count
+    )
+
+
+def test_history_lists_each_day_for_the_article(client, group):
+    add_daily(group.library_article, group.north, 0, 4)
+    add_daily(group.library_article, group.south, 0, 1)
+    add_daily(group.library_article, group.north, 2, 3)
+    add_daily(group.library_article, group.north, 9, 50)  # outside the period
+    ReadTotal.objects.create(page=group.library_article, count=1258, refreshed_at=timezone.now())
+    today = timezone.localdate()
+
+    data = client.get(history_url(group.south_alias, days=3)).json()
+    per_clinic = client.get(history_url(group.library_article, days=3, clinic="north")).json()
+
+    assert data["id"] == group.library_article.id
+    assert data["read_count"] == 1258
+    assert data["read_count_refreshed_at"]
+    assert data["clinic"] is None
+    assert data["days"] == [
+        {"date": (today - timedelta(2)).isoformat(), "reads": 3},
+        {"date": (today - timedelta(1)).isoformat(), "reads": 0},
+        {"date": today.isoformat(), "reads": 5},
+    ]
+    assert [d["reads"] for d in per_clinic["days"]] == [3, 0, 4]
+    assert per_clinic["clinic"] == "north"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "field"),
+    [
+        ({"days": "0"}, 400, "days"),
+        ({"days": "x"}, 400, "days"),
+        ({"days": "400"}, 400, "days"),
+        ({"clinic": "nowhere"}, 404, "detail"),
+    ],
+)
+def test_history_rejects_bad_parameters(client, group, params, status, field):
+    response = client.get(history_url(group.own_article, **params))
+
+    assert response.status_code == status
+    assert field in response.json()
+
+
+def test_history_of_an_unknown_article_is_404(client, group):
+    assert client.get("/api/v2/pages/999999/reads/").status_code == 404
+
+
+# private sections, article, clinic, daily rows (aggregated), total
+HISTORY_QUERIES = 5
+
+
+@pytest.mark.parametrize("days_with_reads", [1, 60])
+def test_history_query_count_is_flat(client, group, days_with_reads, django_assert_num_queries):
+    for n in range(days_with_reads):
+        add_daily(group.library_article, group.north, n, 1)
+
+    with django_assert_num_queries(HISTORY_QUERIES):
+        response = client.get(history_url(group.north_alias, days=365, clinic="north"))
+
+    assert sum(d["reads"] for d in response.json()["days"]) == days_with_reads

@@ -1,0 +1,212 @@
+"""Moving buffered reads from Redis into the statistics tables (the refresh service)."""
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import TreatmentPageFactory
+from tests.treatments.read_helpers import beacon, build_group, flush_reads_redis
+from treatments import reads, services
+from treatments.events import read_totals_refreshed
+from treatments.models import AppliedBatch, DailyRead, ReadTotal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clean_buffer():
+    flush_reads_redis()
+    yield
+    flush_reads_redis()
+
+
+@pytest.fixture
+def group(library, make_branch, offer):
+    built = build_group(library, make_branch, offer)
+    services.rebuild_read_map()
+    return built
+
+
+def send(client, page, site, times, ua_prefix="reader"):
+    for n in range(times):
+        assert beacon(client, page.id, site, ua=f"Mozilla/5.0 {ua_prefix} {n}").status_code == 204
+
+
+def test_refresh_adds_reads_per_article_branch_and_day(client, group):
+    """A library article's reads at both branches add to its total and to each branch's share."""
+    send(client, group.north_alias, group.north, 3)
+    send(client, group.south_alias, group.south, 2)
+    send(client, group.own_article, group.north, 1)
+
+    result = services.refresh_read_stats()
+
+    today = timezone.localdate()
+    assert (result.batches, result.reads) == (1, 6)
+    rows = set(DailyRead.objects.values_list("page_id", "site_id", "date", "count"))
+    assert rows == {
+        (group.library_article.id, group.north.id, today, 3),
+        (group.library_article.id, group.south.id, today, 2),
+        (group.own_article.id, group.north.id, today, 1),
+    }
+    totals = dict(ReadTotal.objects.values_list("page_id", "count"))
+    assert totals == {group.library_article.id: 5, group.own_article.id: 1}
+    assert ReadTotal.objects.get(page=group.library_article).refreshed_at is not None
+    assert reads.pending_batches() == []
+
+
+def test_imported_count_is_the_starting_total(client, group):
+    services.set_imported_read_count(group.library_article, 1200)
+    send(client, group.north_alias, group.north, 4)
+
+    services.refresh_read_stats()
+    services.set_imported_read_count(group.library_article, 1200)  # re-import keeps reads
+
+    total = ReadTotal.objects.get(page=group.library_article)
+    assert (total.count, total.imported_count) == (1204, 1200)
+
+
+def test_second_refresh_adds_only_new_reads(client, group):
+    send(client, group.north_alias, group.north, 2)
+    services.refresh_read_stats()
+    send(client, group.north_alias, group.north, 3, ua_prefix="later")
+
+    assert services.refresh_read_stats().reads == 3
+
+    assert ReadTotal.objects.get(page=group.library_article).count == 5
+    assert DailyRead.objects.get().count == 5
+
+
+def test_a_batch_applied_again_adds_nothing(client, group):
+    """A redelivered task, or a run after a crash between commit and clean-up, finds it applied."""
+    send(client, group.north_alias, group.north, 2)
+    key = reads.take_batch()
+    counts = reads.batch_counts(key)
+    assert services.apply_read_batch(key) == 2
+    # As if the clean-up never happened: the batch is back in Redis and still pending.
+    r = reads.redis_client()
+    r.hset(key, mapping={f"{o}:{s}:{d.isoformat()}": n for (o, s, d), n in counts.items()})
+    r.sadd(reads.PENDING, key)
+
+    assert services.refresh_read_stats().reads == 0
+
+    assert ReadTotal.objects.get(page=group.library_article).count == 2
+    assert reads.pending_batches() == []
+    assert AppliedBatch.objects.filter(key=key).exists()
+
+
+def test_a_batch_taken_but_not_applied_is_applied_by_the_next_run(client, group):
+    """A crash after the take leaves the batch pending; the next refresh applies it."""
+    send(client, group.north_alias, group.north, 2)
+    reads.take_batch()
+    send(client, group.south_alias, group.south, 1)
+
+    result = services.refresh_read_stats()
+
+    assert (result.batches, result.reads) == (2, 3)
+    assert ReadTotal.objects.get(page=group.library_article).count == 3
+
+
+def test_reads_of_a_deleted_page_are_dropped_without_failing(client, group):
+    send(client, group.own_article, group.north, 2)
+    send(client, group.north_alias, group.north, 1)
+    group.own_article.delete()
+
+    assert services.refresh_read_stats().reads == 1
+
+    assert set(ReadTotal.objects.values_list("page_id", "count")) == {(group.library_article.id, 1)}
+    assert reads.pending_batches() == []
+
+
+def test_refresh_announces_changed_originals_after_commit(
+    client, group, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def receiver(sender, page_ids, **kwargs):
+        received.append(sorted(page_ids))
+
+    read_totals_refreshed.connect(receiver)
+    try:
+        send(client, group.south_alias, group.south, 1)
+        send(client, group.own_article, group.north, 1)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.refresh_read_stats()
+        assert received == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        read_totals_refreshed.disconnect(receiver)
+
+    assert received == [sorted([group.library_article.id, group.own_article.id])]
+
+
+# Map rebuild (sites, private sections, articles), savepoint, batch record, daily upsert,
+# totals upsert, savepoint release, pruning of old batch records.
+REFRESH_QUERIES = 9
+
+
+@pytest.mark.parametrize("articles", [1, 30])
+def test_refresh_statements_do_not_grow_with_articles(
+    client, library, make_branch, offer, articles, django_assert_num_queries
+):
+    """Applying a batch costs the same statements for 1 article as for 30 (bulk upserts)."""
+    north, _, index = make_branch("north")
+    pages = [offer(TreatmentPageFactory(parent=library), index) for _ in range(articles)]
+    services.rebuild_read_map()
+    for page in pages:
+        send(client, page, north, 2)
+
+    with django_assert_num_queries(REFRESH_QUERIES):
+        result = services.refresh_read_stats()
+
+    assert result.reads == 2 * articles
+    assert ReadTotal.objects.filter(count=2).count() == articles
+    assert DailyRead.objects.filter(count=2, site=north).count() == articles
+
+
+def test_old_batch_records_are_pruned(group):
+    old = AppliedBatch.objects.create(key="reads:batch:old")
+    AppliedBatch.objects.filter(pk=old.pk).update(applied_at=timezone.now().replace(year=2020))
+    AppliedBatch.objects.create(key="reads:batch:recent")
+
+    services.refresh_read_stats()
+
+    assert list(AppliedBatch.objects.values_list("key", flat=True)) == ["reads:batch:recent"]
+
+
+def test_refresh_with_nothing_buffered_changes_nothing(group):
+    assert services.refresh_read_stats() == services.RefreshResult(batches=0, reads=0)
+    assert not DailyRead.objects.exists()
+    # The map is still rebuilt, so beacons keep working after Redis lost it.
+    assert reads.redis_client().hget(reads.MAP, f"p:{group.north.id}:{group.north_alias.id}")
+
+
+def test_beat_refreshes_every_minute_unless_configured():
+    """The schedule names the real task; READS_REFRESH_INTERVAL changes the interval."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from cms.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-read-stats"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 60.0
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_BEAT_SCHEDULE['refresh-read-stats']['schedule'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+            "READS_REFRESH_INTERVAL": "15",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "15.0", result.stderr

@@ -1,0 +1,150 @@
+"""The admin report of article reads (a Wagtail report view) and who sees which numbers."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import GroupPagePermission
+
+from tests.factories import UserFactory
+from tests.treatments.read_helpers import build_group
+from treatments.models import DailyRead
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/reports/reads/"
+
+
+@pytest.fixture
+def group(library, make_branch, offer):
+    built = build_group(library, make_branch, offer)
+    today = timezone.localdate()
+    for page, site, days_ago, count in [
+        (built.library_article, built.north, 0, 4),
+        (built.library_article, built.north, 20, 6),
+        (built.library_article, built.south, 1, 3),
+        (built.own_article, built.north, 2, 2),
+        (built.library_article, built.south, 100, 9),
+    ]:
+        DailyRead.objects.create(
+            page=page, site=site, date=today - timedelta(days_ago), count=count
+        )
+    return built
+
+
+def editor_of(page, name):
+    """A user whose page permissions sit on ``page``'s subtree, as branch editor groups are."""
+    group = Group.objects.create(name=name)
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group, page=page, permission=Permission.objects.get(codename=codename)
+        )
+    user = UserFactory()
+    user.groups.add(group)
+    return user
+
+
+def rows(response):
+    return [
+        [cell.strip() for cell in row]
+        for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
+    ]
+
+
+def test_superuser_sees_every_article_and_branch(client, group):
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Reads per day: last 30 days, 15 in all" in html
+    assert html.count("<rect ") == 30
+    exported = rows(client.get(URL, {"export": "csv"}))
+    assert exported[0] == [
+        "Article",
+        "Branch",
+        "Branch hostname",
+        "Reads",
+        "Article id",
+        "Branch id",
+    ]
+    assert [r[:4] for r in exported[1:]] == [
+        ["Dry needling", "North", "north.example.org", "10"],
+        ["Dry needling", "South", "south.example.org", "3"],
+        ["Cupping", "North", "north.example.org", "2"],
+    ]
+
+
+@pytest.mark.parametrize(("period", "expected"), [("7", 9), ("30", 15), ("365", 24)])
+def test_period_selects_the_days_counted(client, group, period, expected):
+    client.force_login(UserFactory(is_superuser=True))
+
+    exported = rows(client.get(URL, {"export": "csv", "period": period}))
+
+    assert sum(int(r[3]) for r in exported[1:]) == expected
+
+
+def test_branch_and_article_filters(client, group):
+    client.force_login(UserFactory(is_superuser=True))
+
+    exported = rows(
+        client.get(URL, {"export": "csv", "site": group.north.id, "page": group.library_article.id})
+    )
+
+    assert [r[:4] for r in exported[1:]] == [["Dry needling", "North", "north.example.org", "10"]]
+
+
+def test_xlsx_export(client, group):
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.get(URL, {"export": "xlsx", "period": "7"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [[cell.value for cell in row][:4] for row in sheet.iter_rows()]
+    assert values == [
+        ["Article", "Branch", "Branch hostname", "Reads"],
+        ["Dry needling", "North", "north.example.org", 4],
+        ["Dry needling", "South", "south.example.org", 3],
+        ["Cupping", "North", "north.example.org", 2],
+    ]
+
+
+def test_a_branch_editor_sees_only_his_branch(client, group):
+    north_home = group.north.root_page
+    client.force_login(editor_of(north_home, "North editors"))
+
+    page = client.get(URL).content.decode()
+    exported = rows(client.get(URL, {"export": "csv", "period": "365"}))
+    other = rows(client.get(URL, {"export": "csv", "period": "365", "site": group.south.id}))
+
+    assert [r[:4] for r in exported[1:]] == [
+        ["Dry needling", "North", "north.example.org", "10"],
+        ["Cupping", "North", "north.example.org", "2"],
+    ]
+    assert "12 in all" in page
+    assert f'value="{group.south.id}"' not in page  # not offered as a branch filter
+    assert other == exported  # asking for another branch is ignored, never shown
+
+
+def test_a_library_editor_sees_all_branches(client, group, library):
+    client.force_login(editor_of(library, "Library editors"))
+
+    exported = rows(client.get(URL, {"export": "csv"}))
+
+    assert {r[1] for r in exported[1:]} == {"North", "South"}
+
+
+def test_users_without_page_permissions_cannot_open_it(client, group):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+
+    response = client.get(URL)
+
+    assert response.status_code == 302  # Wagtail's answer to PermissionDenied in the admin
+    assert response.url == "/admin/"

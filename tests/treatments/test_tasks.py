@@ -1,0 +1,278 @@
+"""The read refresh in real Celery workers and processes, killed mid-refresh.
+
+Each worker is a subprocess (``celery worker -P solo``, so the task runs in the process we
+kill) on the test database and this test run's Redis databases. The refresh blocks at a named
+point when READS_REFRESH_PAUSE_AT is set (see ``services._pause_for_tests``), so a SIGKILL
+lands exactly there. acks_late leaves the killed task unacknowledged; the broker redelivers it
+to the next worker after the (test-short) visibility timeout.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from wagtail.models import Page
+
+from tests.treatments.read_helpers import (
+    beacon,
+    build_group,
+    ensure_wagtail_tree,
+    flush_reads_redis,
+)
+from treatments import reads, services
+from treatments.models import AppliedBatch, DailyRead, ReadTotal
+from treatments.tasks import refresh_read_stats
+
+pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT = 60  # an upper bound for a subprocess to reach a point; tests never assert on time
+
+
+def test_database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+test_database_url.__test__ = False
+
+
+def child_env(**extra) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+        **extra,
+    }
+
+
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    """A failing test must not leave a worker blocked at a pause point."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def start_worker(tmp_path, pause_at: str = "") -> subprocess.Popen:
+    log = open(tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log", "w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cms",
+            "worker",
+            "-P",
+            "solo",
+            "-l",
+            "info",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"reads-{uuid.uuid4().hex[:8]}@localhost",
+        ],
+        cwd=ROOT,
+        env=child_env(READS_REFRESH_PAUSE_AT=pause_at),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    STARTED.append(process)
+    return process
+
+
+def start_command(pause_at: str = "") -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "refresh_read_stats"],
+        cwd=ROOT,
+        env=child_env(READS_REFRESH_PAUSE_AT=pause_at),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    STARTED.append(process)
+    return process
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def broker() -> redis.Redis:
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+
+def broker_idle() -> bool:
+    """No task queued and none delivered but unacknowledged."""
+    b = broker()
+    return b.llen("celery") == 0 and b.hlen("unacked") == 0
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def root_page(transactional_db):
+    """The tree's root, restored if an earlier transactional test flushed it."""
+    ensure_wagtail_tree()
+    return Page.get_first_root_node()
+
+
+@pytest.fixture
+def group(library, make_branch, offer):
+    flush_reads_redis()
+    broker().flushdb()
+    built = build_group(library, make_branch, offer)
+    services.rebuild_read_map()
+    yield built
+    flush_reads_redis()
+    broker().flushdb()
+
+
+def send(client, page, site, times, tag):
+    for n in range(times):
+        ua = f"Mozilla/5.0 reader {tag} {n}"
+        assert beacon(client, page.id, site, ua=ua).status_code == 204
+
+
+def paused(point: str) -> bool:
+    return bool(reads.redis_client().exists(f"reads:paused:{point}"))
+
+
+def stored_total(article) -> int:
+    total = ReadTotal.objects.filter(page=article).first()
+    return total.count if total else 0
+
+
+def test_worker_runs_the_refresh(client, group, tmp_path):
+    send(client, group.north_alias, group.north, 3, "a")
+    worker = start_worker(tmp_path)
+    try:
+        refresh_read_stats.delay()
+        wait_for(lambda: stored_total(group.library_article) == 3 and broker_idle(), "refresh")
+    finally:
+        stop(worker)
+    assert DailyRead.objects.get().count == 3
+    assert reads.pending_batches() == []
+
+
+def test_worker_killed_after_taking_reads_before_commit_loses_nothing(client, group, tmp_path):
+    """SIGKILL inside the refresh's transaction: nothing committed, the batch stays pending,
+    and the redelivered task applies it once, with the reads that came in meanwhile."""
+    send(client, group.north_alias, group.north, 5, "a")
+    worker = start_worker(tmp_path, pause_at="before-commit")
+    refresh_read_stats.delay()
+    wait_for(lambda: paused("before-commit"), "the worker to block before its commit")
+    assert len(reads.pending_batches()) == 1
+    send(client, group.south_alias, group.south, 2, "b")  # reads go on during the refresh
+
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+    assert stored_total(group.library_article) == 0
+    assert not AppliedBatch.objects.exists()
+    restarted = start_worker(tmp_path)
+    try:
+        wait_for(lambda: reads.pending_batches() == [] and broker_idle(), "the redelivery")
+    finally:
+        stop(restarted)
+    assert stored_total(group.library_article) == 7
+    assert set(DailyRead.objects.values_list("site_id", "count")) == {
+        (group.north.id, 5),
+        (group.south.id, 2),
+    }
+
+
+def test_worker_killed_after_commit_before_cleanup_counts_once(client, group, tmp_path):
+    """SIGKILL after the commit: the batch is still in Redis, but the redelivered task finds it
+    recorded as applied and only cleans it up."""
+    send(client, group.north_alias, group.north, 4, "a")
+    worker = start_worker(tmp_path, pause_at="committed")
+    refresh_read_stats.delay()
+    wait_for(lambda: paused("committed"), "the worker to block after its commit")
+
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+    assert stored_total(group.library_article) == 4
+    assert len(reads.pending_batches()) == 1  # committed, not cleaned up
+    send(client, group.north_alias, group.north, 1, "b")
+    restarted = start_worker(tmp_path)
+    try:
+        wait_for(lambda: reads.pending_batches() == [] and broker_idle(), "the redelivery")
+    finally:
+        stop(restarted)
+    assert stored_total(group.library_article) == 5
+    assert DailyRead.objects.get().count == 5
+    assert AppliedBatch.objects.count() == 2
+
+
+def test_two_refreshes_at_once_count_each_read_once(client, group):
+    """A second refresh that starts while the first holds an uncommitted batch waits for it
+    on the batch record, then skips that batch and applies only its own."""
+    send(client, group.north_alias, group.north, 3, "a")
+    first = start_command(pause_at="before-commit")
+    wait_for(lambda: paused("before-commit"), "the first refresh to block before its commit")
+    send(client, group.own_article, group.north, 2, "b")
+    second = start_command()
+    # The second takes its batch; it may even commit it before it waits on the first's batch.
+    wait_for(
+        lambda: len(reads.pending_batches()) == 2 or stored_total(group.own_article) == 2,
+        "the second refresh to take its batch",
+    )
+
+    reads.redis_client().set("reads:resume:before-commit", 1)
+    out_first, err_first = first.communicate(timeout=WAIT)
+    out_second, err_second = second.communicate(timeout=WAIT)
+
+    assert first.returncode == 0, err_first
+    assert second.returncode == 0, err_second
+    applied = sorted([out_first.strip(), out_second.strip()])
+    assert applied == ["Applied 2 reads from 1 batches.", "Applied 3 reads from 1 batches."]
+    assert stored_total(group.library_article) == 3
+    assert stored_total(group.own_article) == 2
+    assert reads.pending_batches() == []
+
+
+def test_command_reports_an_unreachable_buffer_in_one_line():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "refresh_read_stats"],
+        cwd=ROOT,
+        env=child_env(REDIS_URL="redis://127.0.0.1:1"),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("CommandError: Read buffer (Redis) unavailable")
+    assert len(result.stderr.strip().splitlines()) == 1

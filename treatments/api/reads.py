@@ -1,0 +1,151 @@
+"""The read beacon and an article's daily read history.
+
+The beacon is a plain Django view, not a DRF one: DRF's authentication and parsers would
+touch the session or the database, and a read must cost Redis operations only.
+"""
+
+import logging
+import re
+from datetime import timedelta
+from functools import cache
+
+import redis
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.http.request import split_domain_port
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from wagtail.models import Site
+
+from treatments import reads, services
+from treatments.models import ReadTotal, TreatmentPage
+from treatments.selectors import daily_totals, original_id
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client should wait before sending again when the read buffer is down.
+RETRY_AFTER = 30
+
+
+@cache
+def _crawler_pattern() -> re.Pattern:
+    return re.compile(settings.READS_CRAWLER_UA_REGEX, re.IGNORECASE)
+
+
+def _client_ip(request) -> str:
+    """The visitor's address; behind READS_PROXY_COUNT trusted proxies, from X-Forwarded-For."""
+    hops = settings.READS_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _branch_fields(request) -> tuple[str, ...]:
+    """How to find the branch: ``?clinic=`` (slug or hostname), else the Host as Wagtail does."""
+    clinic = request.GET.get("clinic")
+    if clinic:
+        return (f"c:{clinic.strip().lower()}",)
+    hostname = split_domain_port(request._get_raw_host())[0]
+    return (f"h:{hostname}:{request.get_port()}", f"h:{hostname}", "default")
+
+
+def _error(status: int, message: str, **headers) -> JsonResponse:
+    response = JsonResponse({"message": message}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@csrf_exempt
+def record_read(request, pk: int):
+    """POST /api/v2/pages/<id>/read/: one read of that page as its branch serves it; 204.
+
+    Any body (sendBeacon sends text/plain) is ignored. Crawlers and reloads within the
+    window answer 204 too, uncounted. When Redis is down the answer is 503 with Retry-After:
+    the read is not counted and the client is told so, rather than the database taking a
+    write per view exactly when the system is degraded.
+    """
+    if request.method != "POST":
+        response = _error(405, "Send reads with POST.")
+        response["Allow"] = "POST"
+        return response
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    read = reads.Read(
+        page_id=pk,
+        ip=_client_ip(request),
+        user_agent=user_agent,
+        branch_fields=_branch_fields(request),
+        day=timezone.localdate(),
+        counted=bool(user_agent) and not _crawler_pattern().search(user_agent),
+    )
+    try:
+        outcome = reads.record_read(read)
+        if outcome == reads.NO_MAP:  # Redis lost its data: rebuild once, from the database
+            services.rebuild_read_map()
+            outcome = reads.record_read(read)
+    except redis.RedisError:
+        logger.warning("read buffer unavailable", extra={"page": pk})
+        return _error(503, "Reads cannot be counted right now.", **{"Retry-After": RETRY_AFTER})
+    if outcome == reads.THROTTLED:
+        return _error(
+            429,
+            "Too many reads from this client.",
+            **{"Retry-After": settings.READS_THROTTLE_WINDOW},
+        )
+    if outcome == reads.NOT_FOUND:
+        return _error(404, "No published article with this id at this branch.")
+    return HttpResponse(status=204)
+
+
+class ReadHistoryView(APIView):
+    """GET /api/v2/pages/<id>/reads/?days=30&clinic=<slug>: an article's reads per day.
+
+    JSON: ``{"id": 12, "read_count": 1204, "read_count_refreshed_at": "2026-11-24T15:00:00Z",
+    "clinic": "north", "days": [{"date": "2026-11-23", "reads": 4}, ...]}``. The id may be the
+    library original or a branch's alias: both report the article's reads.
+    """
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    MAX_DAYS = 366
+
+    def get(self, request, pk: int):
+        days = self._days(request)
+        page = TreatmentPage.objects.live().public().filter(pk=pk).first()
+        if page is None:
+            raise NotFound("No published article with this id.")
+        original = original_id(page)
+        site_ids, clinic = self._clinic(request)
+        end = timezone.localdate()
+        history = daily_totals(end - timedelta(days=days - 1), end, site_ids, original)
+        total = ReadTotal.objects.filter(page_id=original).first()
+        return Response(
+            {
+                "id": original,
+                "read_count": total.count if total else 0,
+                "read_count_refreshed_at": total.refreshed_at if total else None,
+                "clinic": clinic,
+                "days": [{"date": day, "reads": n} for day, n in history],
+            }
+        )
+
+    def _days(self, request) -> int:
+        raw = request.GET.get("days", "30")
+        if not raw.isdigit() or not 1 <= int(raw) <= self.MAX_DAYS:
+            raise ValidationError({"days": f"A whole number from 1 to {self.MAX_DAYS}."})
+        return int(raw)
+
+    def _clinic(self, request) -> tuple[list[int] | None, str | None]:
+        clinic = request.GET.get("clinic")
+        if not clinic:
+            return None, None
+        site = Site.objects.filter(Q(root_page__slug=clinic) | Q(hostname=clinic)).first()
+        if site is None:
+            raise NotFound(f"No clinic {clinic!r}.")
+        return [site.id], clinic

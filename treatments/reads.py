@@ -1,0 +1,195 @@
+"""The read buffer: reads are counted in Redis, and a refresh moves them to PostgreSQL.
+
+Every key lives in the Redis database named by ``settings.READS_REDIS_URL``:
+
+- ``reads:live`` (hash): ``"<original id>:<site id>:<ISO date>" -> reads`` since the last take.
+- ``reads:batch:<uuid>`` (hash): a live hash a refresh has taken; listed in ``reads:pending``
+  until its counts are committed to PostgreSQL and it is deleted.
+- ``reads:map`` (hash): which page ids a branch serves, so a read costs no SQL (see
+  ``record_read``); rebuilt from the database by ``services.rebuild_read_map``.
+- ``reads:seen:<hash>``, ``reads:rate:<hash>``: the reload window and the flood throttle,
+  keyed by salted hashes; ``reads:salt:<date>`` holds the day's random salt.
+
+The client never retries a command: a retried HINCRBY whose first answer was lost would count a
+read twice, and a refresh that fails simply runs again on the next beat.
+"""
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import redis
+from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+LIVE = "reads:live"
+PENDING = "reads:pending"
+BATCH_PREFIX = "reads:batch:"
+MAP = "reads:map"
+MAP_GENERATION = "reads:map:generation"
+MAP_WRITTEN = "reads:map:written"
+
+COUNTED, DUPLICATE, NOT_FOUND, THROTTLED, NO_MAP = range(5)
+
+# One round trip per read: throttle, find the page at the branch, drop reloads, count.
+# KEYS: map, live. ARGV: rate key, rate limit, rate window, branch field(s) (host:port, host,
+# "default", or "c:<clinic>"), page id, seen key, seen window, date, count (1) or only check (0).
+_RECORD = """
+local limit = tonumber(ARGV[2])
+if limit > 0 then
+  local n = redis.call('INCR', ARGV[1])
+  if n == 1 then redis.call('EXPIRE', ARGV[1], tonumber(ARGV[3])) end
+  if n > limit then return 3 end
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 4 end
+local site = false
+for field in string.gmatch(ARGV[4], '[^ ]+') do
+  site = redis.call('HGET', KEYS[1], field)
+  if site then break end
+end
+if not site then return 2 end
+local original = redis.call('HGET', KEYS[1], 'p:' .. site .. ':' .. ARGV[5])
+if not original then return 2 end
+if ARGV[9] == '0' then return 1 end
+local window = tonumber(ARGV[7])
+if window > 0 and not redis.call('SET', ARGV[6], 1, 'NX', 'EX', window) then return 1 end
+redis.call('HINCRBY', KEYS[2], original .. ':' .. site .. ':' .. ARGV[8], 1)
+return 0
+"""
+
+# Atomic take: rename the live hash to a new batch key and list it as pending, or do nothing.
+# RENAME would overwrite an existing batch, so a repeated call with the same key is refused.
+_TAKE = """
+if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('SADD', KEYS[3], KEYS[2])
+return 1
+"""
+
+# Install a rebuilt map only if no rebuild that started later has installed one already.
+_INSTALL_MAP = """
+local written = tonumber(redis.call('GET', KEYS[3]) or '0')
+if tonumber(ARGV[1]) < written then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('SET', KEYS[3], ARGV[1])
+return 1
+"""
+
+
+@cache
+def redis_client() -> redis.Redis:
+    """One client (and connection pool) per process, failing fast when Redis is away."""
+    return redis.Redis.from_url(
+        settings.READS_REDIS_URL,
+        socket_connect_timeout=settings.READS_REDIS_TIMEOUT,
+        socket_timeout=settings.READS_REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+        decode_responses=True,
+    )
+
+
+@cache
+def _script(source: str):
+    return redis_client().register_script(source)
+
+
+@cache
+def _salt_for(day: date) -> str:
+    """The day's random salt; random (not derived from a secret) so old hashes stay unlinkable."""
+    r = redis_client()
+    key = f"reads:salt:{day.isoformat()}"
+    r.set(key, secrets.token_hex(16), nx=True, ex=2 * 24 * 3600)
+    return r.get(key)
+
+
+def visitor_hash(day: date, *parts: str) -> str:
+    """A salted hash that identifies a visitor for one day without storing the address."""
+    digest = hashlib.sha256(_salt_for(day).encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "replace"))
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Read:
+    """One beacon, as the view parsed it."""
+
+    page_id: int
+    ip: str
+    user_agent: str
+    branch_fields: tuple[str, ...]
+    day: date
+    counted: bool = True
+
+
+def record_read(read: Read) -> int:
+    """Count one read in Redis; returns COUNTED, DUPLICATE, NOT_FOUND, THROTTLED or NO_MAP."""
+    client = visitor_hash(read.day, read.ip)
+    seen = visitor_hash(read.day, read.ip, read.user_agent, str(read.page_id))
+    return int(
+        _script(_RECORD)(
+            keys=[MAP, LIVE],
+            args=[
+                f"reads:rate:{client}",
+                settings.READS_THROTTLE_RATE,
+                settings.READS_THROTTLE_WINDOW,
+                " ".join(read.branch_fields),
+                read.page_id,
+                f"reads:seen:{seen}",
+                settings.READS_DEDUP_WINDOW,
+                read.day.isoformat(),
+                1 if read.counted else 0,
+            ],
+        )
+    )
+
+
+def take_batch() -> str | None:
+    """Move the live counts to a new batch key; None when there were no reads."""
+    key = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
+    taken = _script(_TAKE)(keys=[LIVE, key, PENDING])
+    return key if taken else None
+
+
+def pending_batches() -> list[str]:
+    """Batches taken but not yet cleaned up: left by a crash, a concurrent run, or this one."""
+    return sorted(redis_client().smembers(PENDING))
+
+
+def batch_counts(key: str) -> dict[tuple[int, int, date], int]:
+    """A batch's counts by (original id, site id, date); empty once the batch is cleaned up."""
+    counts = {}
+    for field, value in redis_client().hgetall(key).items():
+        original, site, day = field.split(":")
+        counts[(int(original), int(site), date.fromisoformat(day))] = int(value)
+    return counts
+
+
+def discard_batch(key: str) -> None:
+    """Forget a batch whose counts are committed (idempotent)."""
+    pipe = redis_client().pipeline(transaction=True)
+    pipe.delete(key)
+    pipe.srem(PENDING, key)
+    pipe.execute()
+
+
+def start_map_rebuild() -> int:
+    """Number a rebuild before it reads the database: a later number saw later commits."""
+    return int(redis_client().incr(MAP_GENERATION))
+
+
+def install_map(fields: dict[str, str], generation: int) -> bool:
+    """Replace the page map with ``fields`` unless a rebuild numbered later got there first."""
+    r = redis_client()
+    temp = f"{MAP}:build:{uuid.uuid4().hex}"
+    # An empty database still gets a map, so reads answer 404 rather than rebuilding each time.
+    r.hset(temp, mapping={"built": generation, **fields})
+    r.expire(temp, 300)
+    return bool(_script(_INSTALL_MAP)(keys=[temp, MAP, MAP_WRITTEN], args=[generation]))
