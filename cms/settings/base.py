@@ -180,10 +180,25 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
+# Answers carry HTML with links resolved to the clinic's public URLs (treatments/api/rich_text.py).
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+# Partner API (treatments/api/): answers stored in Redis until content changes
+# (API_SERVER_CACHE=false turns that off, validators and headers stay), Cache-Control max-age
+# for CDNs and browsers, request rates per client ("none" turns a rate off) and partner keys
+# given as name=key pairs: API_PARTNER_KEYS=acme=s3cret,beta=other.
+API_SERVER_CACHE = env.bool("API_SERVER_CACHE", default=True)
+API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", default="1200/minute"),
+    "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),
+}
+API_PARTNER_KEYS = env.dict("API_PARTNER_KEYS", default={})
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic CMS API",
     "DESCRIPTION": "Treatment articles and clinic branches for partner websites.",
