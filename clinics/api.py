@@ -7,6 +7,8 @@ hostname. Settings a branch never saved read as empty, without creating a row on
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -15,6 +17,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Site
 
 from treatments.api.filters import find_clinic
+from treatments.api.schema import CONDITIONAL, ERRORS
 from treatments.api.views import PublicAPIMixin
 
 from .models import ClinicHomePage, ClinicSettings
@@ -74,14 +77,38 @@ def branch_settings(site: Site) -> ClinicSettings:
         return ClinicSettings(site=site)
 
 
+class ClinicListingSerializer(serializers.Serializer):
+    meta = serializers.DictField()
+    items = ClinicSerializer(many=True)
+
+
+CLINICS_LISTING = extend_schema(
+    operation_id="clinics_list",
+    summary="The clinic branches",
+    responses={200: ClinicListingSerializer, **CONDITIONAL, **ERRORS},
+)
+CLINIC_DETAIL = extend_schema(
+    operation_id="clinics_detail",
+    summary="A clinic's address, phone, e-mail, booking link and opening hours",
+    parameters=[
+        OpenApiParameter(
+            "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Slug or hostname"
+        )
+    ],
+    responses={200: ClinicDetailSerializer, **CONDITIONAL, **ERRORS},
+)
+
+
 class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
     name = "clinics"
     model = ClinicSettings
 
+    @CLINICS_LISTING
     def listing_view(self, request):
         self.check_detail_parameters(LISTING_PARAMETERS)
         return self.cached(request, self.build_listing)
 
+    @CLINIC_DETAIL
     def detail_view(self, request, slug):
         self.check_detail_parameters(LISTING_PARAMETERS)
         return self.cached(request, self.build_detail, slug)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "storages",
     "django.contrib.admin",
@@ -206,6 +207,11 @@ SPECTACULAR_SETTINGS = {
     # The schema is generated and validated by the test suite; at deploy-check time the
     # database may be out of reach, and Wagtail's views need it to build their serializers.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page serves Redoc from our static files: no third-party CDN in partners' way.
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["treatments.api.schema.public_endpoints_only"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, status
 from rest_framework.fields import DateTimeField, IntegerField
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from wagtail.api import APIField
@@ -41,6 +42,7 @@ from .filters import (
 )
 from .renderers import ORJSONRenderer
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
+from .schema import media_detail, media_find, media_listing, pages_detail, pages_find, pages_listing
 from .throttling import AnonymousThrottle, PartnerKeyAuthentication, PartnerThrottle
 
 # Parameters a detail (or find) URL accepts; filters and paging only make sense on listings.
@@ -63,7 +65,7 @@ class PublicAPIMixin(CachedAnswerMixin):
 
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
     authentication_classes = [PartnerKeyAuthentication]
-    permission_classes: list = []
+    permission_classes = [AllowAny]
     throttle_classes = [AnonymousThrottle, PartnerThrottle]
 
     def initial(self, request, *args, **kwargs):
@@ -146,6 +148,14 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             ]
         return fields
 
+    @pages_listing
+    def listing_view(self, request):
+        return super().listing_view(request)
+
+    @pages_detail
+    def detail_view(self, request, pk):
+        return super().detail_view(request, pk)
+
     @cached_property
     def clinic_site(self):
         return clinic_for_request(self.request)
@@ -181,6 +191,7 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             self._cached_object = page.specific
         return self._cached_object
 
+    @pages_find
     def find_view(self, request):
         self.check_detail_parameters(DETAIL_PARAMETERS | self.find_query_parameters)
         if "id" in request.GET:
@@ -280,12 +291,43 @@ class MediaAPIMixin(PublicAPIMixin):
     orderable_annotations: dict = {}
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
         return self.model.objects.exclude(collection__in=restricted_collection_ids()).order_by("id")
+
+    def find_view(self, request):
+        self.check_detail_parameters(DETAIL_PARAMETERS | {"id"})
+        parse_id(request.GET.get("id", ""), "id")
+        return super().find_view(request)
 
 
 class ClinicImagesAPIViewSet(MediaAPIMixin, ImagesAPIViewSet):
     """``/api/v2/images/``: Wagtail's image endpoint with the partner API's errors and cache."""
 
+    @media_listing("images")
+    def listing_view(self, request):
+        return super().listing_view(request)
+
+    @media_detail("images")
+    def detail_view(self, request, pk):
+        return super().detail_view(request, pk)
+
+    @media_find("images")
+    def find_view(self, request):
+        return super().find_view(request)
+
 
 class ClinicDocumentsAPIViewSet(MediaAPIMixin, DocumentsAPIViewSet):
     """``/api/v2/documents/``: Wagtail's documents with the partner API's errors and cache."""
+
+    @media_listing("documents")
+    def listing_view(self, request):
+        return super().listing_view(request)
+
+    @media_detail("documents")
+    def detail_view(self, request, pk):
+        return super().detail_view(request, pk)
+
+    @media_find("documents")
+    def find_view(self, request):
+        return super().find_view(request)
