@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -29,8 +29,8 @@ class OpeningHoursSerializer(serializers.Serializer):
     """``{"weekday": "mon", "opens": "09:00:00", "closes": "18:00:00", "closed": false}``"""
 
     weekday = serializers.ChoiceField(choices=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
-    opens = serializers.TimeField(allow_null=True)
-    closes = serializers.TimeField(allow_null=True)
+    opens = serializers.CharField(allow_null=True, help_text="Local time, HH:MM:SS")
+    closes = serializers.CharField(allow_null=True, help_text="Local time, HH:MM:SS")
     closed = serializers.BooleanField()
 
 
@@ -92,7 +92,11 @@ CLINIC_DETAIL = extend_schema(
     summary="A clinic's address, phone, e-mail, booking link and opening hours",
     parameters=[
         OpenApiParameter(
-            "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Slug or hostname"
+            "slug",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            description="Slug or hostname",
+            examples=[OpenApiExample("A branch", value="north")],
         )
     ],
     responses={200: ClinicDetailSerializer, **CONDITIONAL, **ERRORS},

@@ -286,7 +286,12 @@ def restricted_collection_ids() -> list[int]:
 
 
 class MediaAPIMixin(PublicAPIMixin):
-    filter_backends = [StrictFieldsFilter, ClinicOrderingFilter, SearchFilter]
+    filter_backends = [
+        SearchParametersFilter,
+        StrictFieldsFilter,
+        ClinicOrderingFilter,
+        SearchFilter,
+    ]
     pagination_class = ClinicPagination
     orderable_annotations: dict = {}
 
