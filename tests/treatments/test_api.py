@@ -285,3 +285,36 @@ def test_session_guidance_lists_in_editor_order(client, north):
     data = client.get(f"{PAGES}{page.pk}/?clinic=north").json()
 
     assert [g["condition"] for g in data["session_guidance"]] == ["B", "A"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "&search=needle&order=-read_count",
+        "&search=needle&order=random",
+        "&search=needle&order=title",
+        "&search=needle&search_operator=or&offset=1",
+        "&order=-first_published_at,title",
+        "&order=random",
+    ],
+)
+def test_search_and_ordering_combinations_answer_200_or_400(client, library, north, offer, query):
+    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north[2])
+
+    response = client.get(ARTICLES + "&clinic=north" + query)
+
+    assert response.status_code in (200, 400), response.content
+    assert isinstance(response.json(), dict)
+
+
+@pytest.mark.django_db
+def test_head_answers_like_get_without_a_body(client, north):
+    TreatmentPageFactory(parent=north[2])
+    get = client.get(ARTICLES + "&clinic=north")
+
+    head = client.head(ARTICLES + "&clinic=north")
+
+    assert head.status_code == 200
+    assert head["ETag"] == get["ETag"]
+    assert head.content == b""

@@ -40,6 +40,7 @@ from .filters import (
     parse_id,
     with_read_count,
 )
+from .media_serializers import MediaDocumentSerializer, MediaImageSerializer
 from .renderers import ORJSONRenderer
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import media_detail, media_find, media_listing, pages_detail, pages_find, pages_listing
@@ -298,7 +299,18 @@ class MediaAPIMixin(PublicAPIMixin):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
+        return self._public_media.all()
+
+    @cached_property
+    def _public_media(self):
         return self.model.objects.exclude(collection__in=restricted_collection_ids()).order_by("id")
+
+    def get_serializer(self, instance, *args, **kwargs):
+        serializer = super().get_serializer(instance, *args, **kwargs)
+        many = kwargs.get("many")
+        fields = serializer.child.Meta.fields if many else serializer.Meta.fields
+        prefetch_api_relations(list(instance) if many else [instance], fields)
+        return serializer
 
     def find_view(self, request):
         self.check_detail_parameters(DETAIL_PARAMETERS | {"id"})
@@ -308,6 +320,8 @@ class MediaAPIMixin(PublicAPIMixin):
 
 class ClinicImagesAPIViewSet(MediaAPIMixin, ImagesAPIViewSet):
     """``/api/v2/images/``: Wagtail's image endpoint with the partner API's errors and cache."""
+
+    base_serializer_class = MediaImageSerializer
 
     @media_listing("images")
     def listing_view(self, request):
@@ -324,6 +338,8 @@ class ClinicImagesAPIViewSet(MediaAPIMixin, ImagesAPIViewSet):
 
 class ClinicDocumentsAPIViewSet(MediaAPIMixin, DocumentsAPIViewSet):
     """``/api/v2/documents/``: Wagtail's documents with the partner API's errors and cache."""
+
+    base_serializer_class = MediaDocumentSerializer
 
     @media_listing("documents")
     def listing_view(self, request):
