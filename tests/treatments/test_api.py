@@ -318,3 +318,19 @@ def test_head_answers_like_get_without_a_body(client, north):
     assert head.status_code == 200
     assert head["ETag"] == get["ETag"]
     assert head.content == b""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "search",
+    ["'", "&&", "a:*", "\\", "(", "!", "a | b", "<->", "ß€✓", "", " ", "-", '"', "a' OR '1'='1"],
+)
+def test_any_search_text_answers_200(client, library, north, offer, search):
+    """Search text goes to PostgreSQL's full-text parser: none of it may break the query."""
+    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north[2])
+
+    query = {"type": "treatments.TreatmentPage", "clinic": "north", "search": search}
+    response = client.get(PAGES, query)
+
+    assert response.status_code == 200, response.content
+    assert "items" in response.json()
