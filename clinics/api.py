@@ -17,7 +17,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Site
 
 from treatments.api.filters import find_clinic
-from treatments.api.schema import CONDITIONAL, ERRORS
+from treatments.api.schema import CONDITIONAL, ERRORS, ListingMetaSerializer
 from treatments.api.views import PublicAPIMixin
 
 from .models import ClinicHomePage, ClinicSettings
@@ -78,18 +78,20 @@ def branch_settings(site: Site) -> ClinicSettings:
 
 
 class ClinicListingSerializer(serializers.Serializer):
-    meta = serializers.DictField()
+    meta = ListingMetaSerializer()
     items = ClinicSerializer(many=True)
 
 
 CLINICS_LISTING = extend_schema(
     operation_id="clinics_list",
     summary="The clinic branches",
+    description="Every branch, by the slug that ``?clinic=`` takes.",
     responses={200: ClinicListingSerializer, **CONDITIONAL, **ERRORS},
 )
 CLINIC_DETAIL = extend_schema(
     operation_id="clinics_detail",
     summary="A clinic's address, phone, e-mail, booking link and opening hours",
+    description="Fields a branch never filled in are empty strings; hours an empty list.",
     parameters=[
         OpenApiParameter(
             "slug",

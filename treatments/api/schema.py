@@ -159,6 +159,10 @@ def _page_id(name, description):
 pages_listing = extend_schema(
     operation_id="pages_list",
     summary="List a clinic's pages",
+    description=(
+        "Live, public pages of one clinic: drafts, private pages and other branches' pages "
+        "are never listed. ``type=treatments.TreatmentPage&fields=*`` gives full articles."
+    ),
     parameters=[
         CLINIC,
         _query("type", "Page type, e.g. treatments.TreatmentPage"),
@@ -180,6 +184,10 @@ pages_listing = extend_schema(
 pages_detail = extend_schema(
     operation_id="pages_detail",
     summary="One page of a clinic",
+    description=(
+        "Answers are HTML; internal links point to the clinic's own public URLs. "
+        "``read_count`` is the article's total across every branch."
+    ),
     parameters=[
         OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Page id"),
         CLINIC,
@@ -191,6 +199,7 @@ pages_detail = extend_schema(
 pages_find = extend_schema(
     operation_id="pages_find",
     summary="Find a clinic's page by id or path; redirects to its detail URL",
+    description="Pass ``id`` or ``html_path``; other query parameters are kept in the redirect.",
     parameters=[
         CLINIC,
         _page_id("id", f"Page id (1 to {MAX_ID})"),
@@ -205,6 +214,7 @@ def media_listing(kind: str):
     return extend_schema(
         operation_id=f"{kind}_list",
         summary=f"List {kind}",
+        description=f"{kind.capitalize()} in public collections.",
         parameters=[
             FIELDS,
             LIMIT,
@@ -222,6 +232,7 @@ def media_detail(kind: str):
     return extend_schema(
         operation_id=f"{kind}_detail",
         summary=f"One of the {kind}",
+        description=f"One of the {kind} in a public collection.",
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
             FIELDS,
@@ -234,6 +245,7 @@ def media_find(kind: str):
     return extend_schema(
         operation_id=f"{kind}_find",
         summary=f"Find one of the {kind} by id; redirects to its detail URL",
+        description="Pass ``id``.",
         parameters=[_query("id", "Id", OpenApiTypes.INT)],
         responses={302: OpenApiResponse(description="Redirect to the detail URL"), **ERRORS},
     )
