@@ -9,6 +9,7 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import (
@@ -19,8 +20,6 @@ from wagtail.models import (
     Site,
 )
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
-from clinics.models import ClinicSettings
 
 from .api.cache import bump_version
 from .events import read_totals_refreshed
@@ -36,7 +35,8 @@ def watched_models() -> tuple[type, ...]:
         CollectionViewRestriction,
         Collection,
         Site,
-        ClinicSettings,
+        BaseSiteSetting,  # ClinicSettings and any setting added later
+        BaseGenericSetting,
         Condition,
         ReadTotal,
         get_image_model(),
