@@ -1,11 +1,16 @@
 """The API v2 router: every endpoint is registered here and nowhere else."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from clinics.api import ClinicsAPIViewSet
+from treatments.api.views import (
+    ClinicDocumentsAPIViewSet,
+    ClinicImagesAPIViewSet,
+    ClinicPagesAPIViewSet,
+)
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("pages", ClinicPagesAPIViewSet)
+api_router.register_endpoint("images", ClinicImagesAPIViewSet)
+api_router.register_endpoint("documents", ClinicDocumentsAPIViewSet)
+api_router.register_endpoint("clinics", ClinicsAPIViewSet)

@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -9,15 +11,24 @@ from treatments.api.reads import ReadHistoryView, record_read
 from . import views
 from .api import api_router
 
+
+def api_not_found(request, *args, **kwargs):
+    """Any other /api/ URL (a malformed id, a typo) answers JSON, as the endpoints do."""
+    return JsonResponse({"message": "not found"}, status=404)
+
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("health/live/", views.live, name="health-live"),
+    path("health/ready/", views.ready, name="health-ready"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     # Before the router, whose pages/<id>/ routes would otherwise not match these.
     path("api/v2/pages/<int:pk>/read/", record_read, name="page_read"),
     path("api/v2/pages/<int:pk>/reads/", ReadHistoryView.as_view(), name="page_read_history"),
     path("api/v2/", api_router.urls),
-    path("health/live/", views.live, name="health-live"),
-    path("health/ready/", views.ready, name="health-ready"),
+    re_path(r"^api/", api_not_found),
 ]
 
 if settings.DEBUG:

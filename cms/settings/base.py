@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "storages",
     "django.contrib.admin",
@@ -228,10 +229,25 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", defau
 WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
+# Answers carry HTML with links resolved to the clinic's public URLs (treatments/api/rich_text.py).
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+# Partner API (treatments/api/): answers stored in Redis until content changes
+# (API_SERVER_CACHE=false turns that off, validators and headers stay), Cache-Control max-age
+# for CDNs and browsers, request rates per client ("none" turns a rate off) and partner keys
+# given as name=key pairs: API_PARTNER_KEYS=acme=s3cret,beta=other.
+API_SERVER_CACHE = env.bool("API_SERVER_CACHE", default=True)
+API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", default="1200/minute"),
+    "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),
+}
+API_PARTNER_KEYS = env.dict("API_PARTNER_KEYS", default={})
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic CMS API",
     "DESCRIPTION": "Treatment articles and clinic branches for partner websites.",
@@ -239,6 +255,11 @@ SPECTACULAR_SETTINGS = {
     # The schema is generated and validated by the test suite; at deploy-check time the
     # database may be out of reach, and Wagtail's views need it to build their serializers.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page serves Redoc from our static files: no third-party CDN in partners' way.
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["treatments.api.schema.public_endpoints_only"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -1,0 +1,336 @@
+"""The partner pages endpoint: clinic scoping, structured article fields, visibility, input."""
+
+import pytest
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from tests.factories import ConditionFactory, TreatmentPageFactory
+from treatments.demo import load_seed_article
+from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
+
+PAGES = "/api/v2/pages/"
+ARTICLES = PAGES + "?type=treatments.TreatmentPage"
+
+
+@pytest.fixture
+def north(make_branch):
+    return make_branch("north")
+
+
+@pytest.fixture
+def south(make_branch):
+    return make_branch("south")
+
+
+@pytest.fixture
+def seed(library, north, offer):
+    article, _ = load_seed_article()
+    alias = offer(article, north[2])
+    return article, alias
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["items"]]
+
+
+@pytest.mark.django_db
+def test_clinic_filter_returns_only_that_branchs_articles(client, library, north, south, offer):
+    """Each branch lists its own aliases and articles, never another's or the library's."""
+    shared = TreatmentPageFactory(parent=library)
+    north_alias = offer(shared, north[2])
+    south_alias = offer(shared, south[2])
+    north_own = TreatmentPageFactory(parent=north[2])
+
+    assert ids(client.get(ARTICLES + "&clinic=north")) == [north_alias.pk, north_own.pk]
+    assert ids(client.get(ARTICLES + "&clinic=south.example.org")) == [south_alias.pk]
+    assert ids(client.get(ARTICLES, HTTP_HOST="south.example.org")) == [south_alias.pk]
+
+
+@pytest.mark.django_db
+def test_unknown_clinic_and_a_hostname_of_no_branch_are_400(client, north):
+    response = client.get(ARTICLES + "&clinic=nowhere")
+    assert response.status_code == 400
+    assert response.json() == {"message": "unknown clinic: 'nowhere'"}
+
+    response = client.get(ARTICLES)  # testserver: Wagtail's default site, no branch
+    assert response.status_code == 400
+    assert "pass ?clinic=" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_seed_article_detail_has_structured_fields(client, seed):
+    """Questions and answers, session guidance, conditions, other names and reads as fields."""
+    article, alias = seed
+    condition = ConditionFactory(name="Frozen shoulder", slug="frozen-shoulder")
+    article.conditions.add(condition)
+    article.save_revision().publish()
+    refreshed = timezone.now()
+    ReadTotal.objects.update_or_create(
+        page=article, defaults={"count": 42, "refreshed_at": refreshed}
+    )
+
+    data = client.get(f"{PAGES}{alias.pk}/?clinic=north").json()
+
+    assert data["id"] == alias.pk
+    assert data["title"] == "Intramuscular Stimulation, Dry Needle Therapy"
+    assert data["meta"]["type"] == "treatments.TreatmentPage"
+    assert data["meta"]["html_url"] == (
+        "http://north.example.org/treatments/intramuscular-stimulation-dry-needle-therapy/"
+    )
+    assert "alias_of" not in data["meta"]
+    assert data["summary"].startswith("Dry needle therapy (IMS) treats")
+    assert [n["name"] for n in data["other_names"]] == [
+        "IMS",
+        "Dry needling",
+        "Intramuscular stimulation",
+    ]
+    assert data["sessions_per_week"] == 2
+    assert [
+        (g["condition"], g["min_sessions"], g["max_sessions"], g["note"])
+        for g in data["session_guidance"]
+    ] == [
+        ("Pain that has just begun", 1, 2, ""),
+        ("Lower back pain", 6, 8, ""),
+        ("Neck pain", None, None, "A little faster than lower back pain"),
+        ("Frozen shoulder", None, None, "More sessions than for lower back pain"),
+    ]
+    assert data["conditions"] == [
+        {"id": condition.pk, "name": "Frozen shoulder", "slug": "frozen-shoulder"}
+    ]
+    assert data["read_count"] == 42
+    assert data["read_count_refreshed_at"] == refreshed.isoformat().replace("+00:00", "Z")
+    questions = [b["value"] for b in data["body"] if b["type"] == "question"]
+    assert questions[0]["question"] == (
+        "What is IMS (Intramuscular Stimulation, Dry Needle Therapy)?"
+    )
+    assert questions[0]["answer"].startswith("<p>Dry needle treatment is also known as")
+    assert questions[0]["answered"] is True
+    unanswered = [q["question"] for q in questions if not q["answered"]]
+    assert unanswered == ["In which cases is dry needle (IMS) treatment used? How can it be?"]
+
+
+@pytest.mark.django_db
+def test_read_count_comes_from_the_original_and_orders_the_listing(client, library, north, offer):
+    quiet, popular = TreatmentPageFactory(parent=library), TreatmentPageFactory(parent=library)
+    quiet_alias, popular_alias = offer(quiet, north[2]), offer(popular, north[2])
+    ReadTotal.objects.create(page=quiet, count=3)
+    ReadTotal.objects.create(page=popular, count=30)
+
+    response = client.get(ARTICLES + "&clinic=north&order=-read_count&fields=read_count")
+
+    assert ids(response) == [popular_alias.pk, quiet_alias.pk]
+    assert [i["read_count"] for i in response.json()["items"]] == [30, 3]
+    assert ids(client.get(ARTICLES + "&clinic=north&order=read_count")) == [
+        quiet_alias.pk,
+        popular_alias.pk,
+    ]
+
+
+@pytest.mark.django_db
+def test_rich_text_links_point_to_the_clinics_alias(client, library, north, south, offer):
+    """A library answer linking a library article links, per clinic, to that clinic's alias."""
+    target = TreatmentPageFactory(parent=library, title="Massage", slug="massage")
+    linking = TreatmentPageFactory(
+        parent=library,
+        body=[
+            (
+                "question",
+                {
+                    "question": "Anything else?",
+                    "answer": f'<p>See <a linktype="page" id="{target.pk}">massage</a>.</p>',
+                },
+            )
+        ],
+    )
+    offer(target, north[2])
+    north_linking, south_linking = offer(linking, north[2]), offer(linking, south[2])
+
+    north_body = client.get(f"{PAGES}{north_linking.pk}/?clinic=north").json()["body"]
+    south_body = client.get(f"{PAGES}{south_linking.pk}/?clinic=south").json()["body"]
+
+    assert north_body[0]["value"]["answer"] == (
+        '<p>See <a href="http://north.example.org/treatments/massage/">massage</a>.</p>'
+    )
+    # South does not offer massage: the text stays, the link goes.
+    assert south_body[0]["value"]["answer"] == "<p>See <a>massage</a>.</p>"
+
+
+@pytest.mark.django_db
+def test_search_finds_other_names_within_the_clinic(client, library, north, south, offer):
+    article = TreatmentPageFactory(parent=library, title="Intramuscular Stimulation")
+    TreatmentOtherName.objects.create(page=article, name="Dry needling")
+    article.save_revision().publish()
+    north_alias, _ = offer(article, north[2]), offer(article, south[2])
+    TreatmentPageFactory(parent=north[2], title="Massage", summary="Hands.", body=[])
+
+    assert ids(client.get(ARTICLES + "&clinic=north&search=needling")) == [north_alias.pk]
+
+
+def _hidden_pages(library, north, south, offer, django_user_model):
+    """Pages north must never show: a draft, an unpublished one, private ones, south's."""
+    draft = TreatmentPageFactory(parent=north[2], live=False, title="Draft")
+    unpublished = TreatmentPageFactory(parent=north[2], title="Unpublished")
+    unpublished.unpublish()
+    private = TreatmentPageFactory(parent=north[2], title="Private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    members = TreatmentPageFactory(parent=north[2], title="Members")
+    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+    southern = TreatmentPageFactory(parent=south[2], title="Southern")
+    original = TreatmentPageFactory(parent=library, title="Library only")
+    return [draft, unpublished, private, members, southern, original]
+
+
+@pytest.mark.django_db
+def test_hidden_pages_are_in_no_answer(client, library, north, south, offer, django_user_model):
+    """Not in listings, search, child_of, descendant_of, find or detail, even logged in."""
+    hidden = _hidden_pages(library, north, south, offer, django_user_model)
+    visible = TreatmentPageFactory(parent=north[2], title="Visible")
+    user = django_user_model.objects.create_superuser("admin", "a@example.com", "pw")
+    client.force_login(user)
+    home, index = north[1], north[2]
+
+    assert ids(client.get(ARTICLES + "&clinic=north")) == [visible.pk]
+    assert ids(client.get(PAGES + f"?clinic=north&child_of={index.pk}")) == [visible.pk]
+    assert ids(client.get(PAGES + f"?clinic=north&descendant_of={home.pk}")) == [
+        index.pk,
+        visible.pk,
+    ]
+    for page in hidden:
+        assert ids(client.get(ARTICLES + f"&clinic=north&search={page.title}")) == []
+        detail = client.get(f"{PAGES}{page.pk}/?clinic=north")
+        assert detail.status_code == 404
+        assert detail.json() == {"message": "No Page matches the given query."}
+        assert client.get(f"{PAGES}find/?clinic=north&id={page.pk}").status_code == 404
+        found = client.get(f"{PAGES}find/?clinic=north&html_path=treatments/{page.slug}/")
+        assert found.status_code == 404
+    south_index = hidden[4].get_parent()
+    response = client.get(PAGES + f"?clinic=north&child_of={south_index.pk}")
+    assert response.status_code == 400
+    assert response.json() == {"message": "parent page doesn't exist"}
+
+
+@pytest.mark.django_db
+def test_find_by_path_redirects_to_the_clinics_detail(client, north):
+    visible = TreatmentPageFactory(parent=north[2], slug="massage")
+
+    response = client.get(f"{PAGES}find/?clinic=north&html_path=/treatments/massage/")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/api/v2/pages/{visible.pk}/?clinic=north")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?clinic=north&fields=nope", "unknown fields: nope"),
+        ("?clinic=north&nope=1", "query parameter is not an operation or a recognised field: nope"),
+        ("?clinic=north&type=nope.Nope", "type doesn't exist"),
+        ("?clinic=north&limit=1000", "limit cannot be higher than 100"),
+        ("?clinic=north&limit=-1", "limit must be a positive integer"),
+        ("?clinic=north&offset=99999999999999999999", "offset cannot be higher than 100000"),
+        ("?clinic=north&child_of=99999999999", "child_of must be a positive integer up to"),
+        ("?clinic=north&descendant_of=x", "descendant_of must be a positive integer"),
+        ("?clinic=north&order=body", "cannot order by 'body' (unknown field)"),
+        ("?clinic=north&search=a%00b", "null characters are not allowed in 'search'"),
+        ("?clinic=north&search=a&search_operator=xor", "search_operator must be 'and' or 'or'"),
+        ("?clinic=north&fields=title(", "fields error"),
+        ("?clinic=north&rich_text_format=db_html", "rich_text_format must be 'html'"),
+        ("?clinic=", "clinic must be a clinic's slug or hostname"),
+        ("?clinic=north&site=north.example.org", "recognised field: site"),
+        (
+            "?clinic=north&type=treatments.TreatmentPage&sessions_per_week=999999",
+            "sessions_per_week is out of range",
+        ),
+        ("?clinic=north&type=treatments.TreatmentPage&sessions_per_week=x", "is not a valid"),
+        ("?clinic=north&type=treatments.TreatmentPage&conditions=1", "cannot filter by"),
+        ("?clinic=north&type=treatments.TreatmentPage&body=x", "cannot filter by 'body'"),
+    ],
+)
+def test_bad_listing_input_is_a_400_with_a_message(client, north, query, message):
+    response = client.get(PAGES + query)
+
+    assert response.status_code == 400, response.content
+    assert message in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_bad_detail_and_method_input_is_a_4xx_json(client, north):
+    page = TreatmentPageFactory(parent=north[2])
+
+    assert client.get(f"{PAGES}99999999999/?clinic=north").status_code == 404
+    assert client.get(f"{PAGES}abc/?clinic=north").json() == {"message": "not found"}
+    response = client.get(f"{PAGES}{page.pk}/?clinic=north&search=x")
+    assert response.status_code == 400
+    assert response.json() == {"message": "query parameter is not allowed here: search"}
+    response = client.post(f"{PAGES}?clinic=north")
+    assert response.status_code == 405
+    assert response.json() == {"message": 'Method "POST" not allowed.'}
+    response = client.get(f"{PAGES}find/?clinic=north&id=zz")
+    assert response.json() == {"message": "id must be a positive integer"}
+
+
+@pytest.mark.django_db
+def test_session_guidance_lists_in_editor_order(client, north):
+    page = TreatmentPageFactory(parent=north[2])
+    page.session_guidance = [
+        SessionGuidance(condition="B", min_sessions=1, max_sessions=2),
+        SessionGuidance(condition="A", note="More"),
+    ]
+    page.save_revision().publish()
+
+    data = client.get(f"{PAGES}{page.pk}/?clinic=north").json()
+
+    assert [g["condition"] for g in data["session_guidance"]] == ["B", "A"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "&search=needle&order=-read_count",
+        "&search=needle&order=random",
+        "&search=needle&order=title",
+        "&search=needle&search_operator=or&offset=1",
+        "&order=-first_published_at,title",
+        "&order=random",
+    ],
+)
+def test_search_and_ordering_combinations_answer_200_or_400(client, library, north, offer, query):
+    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north[2])
+
+    response = client.get(ARTICLES + "&clinic=north" + query)
+
+    assert response.status_code in (200, 400), response.content
+    assert isinstance(response.json(), dict)
+
+
+@pytest.mark.django_db
+def test_head_answers_like_get_without_a_body(client, north):
+    TreatmentPageFactory(parent=north[2])
+    get = client.get(ARTICLES + "&clinic=north")
+
+    head = client.head(ARTICLES + "&clinic=north")
+
+    assert head.status_code == 200
+    assert head["ETag"] == get["ETag"]
+    assert head.content == b""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "search",
+    ["'", "&&", "a:*", "\\", "(", "!", "a | b", "<->", "ß€✓", "", " ", "-", '"', "a' OR '1'='1"],
+)
+def test_any_search_text_answers_200(client, library, north, offer, search):
+    """Search text goes to PostgreSQL's full-text parser: none of it may break the query."""
+    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north[2])
+
+    query = {"type": "treatments.TreatmentPage", "clinic": "north", "search": search}
+    response = client.get(PAGES, query)
+
+    assert response.status_code == 200, response.content
+    assert "items" in response.json()

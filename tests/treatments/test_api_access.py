@@ -1,0 +1,82 @@
+"""Who may call the API how often, and from which browser origins."""
+
+import pytest
+from django.core.cache import cache
+
+PAGES = "/api/v2/pages/?clinic=north"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def north(make_branch):
+    return make_branch("north")
+
+
+@pytest.mark.django_db
+def test_anonymous_clients_are_throttled_per_address(client, north, settings):
+    settings.API_THROTTLE_RATES = {"anon": "3/minute", "partner": "100/minute"}
+
+    statuses = [client.get(PAGES).status_code for _ in range(4)]
+    other_address = client.get(PAGES, REMOTE_ADDR="10.0.0.9")
+
+    assert statuses == [200, 200, 200, 429]
+    assert other_address.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_throttled_answer_says_when_to_retry(client, north, settings):
+    settings.API_THROTTLE_RATES = {"anon": "1/minute", "partner": "none"}
+    client.get(PAGES)
+
+    response = client.get(PAGES)
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["message"].startswith("Request was throttled.")
+
+
+@pytest.mark.django_db
+def test_partners_have_their_own_allowance(client, north, settings):
+    settings.API_PARTNER_KEYS = {"acme": "acme-key", "beta": "beta-key"}
+    settings.API_THROTTLE_RATES = {"anon": "1/minute", "partner": "2/minute"}
+
+    anonymous = [client.get(PAGES).status_code for _ in range(2)]
+    acme = [client.get(PAGES, HTTP_X_API_KEY="acme-key").status_code for _ in range(3)]
+    beta = client.get(PAGES, HTTP_X_API_KEY="beta-key")
+
+    assert anonymous == [200, 429]
+    assert acme == [200, 200, 429]
+    assert beta.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_wrong_partner_key_is_401(client, north, settings):
+    settings.API_PARTNER_KEYS = {"acme": "acme-key"}
+
+    response = client.get(PAGES, HTTP_X_API_KEY="guess")
+
+    assert response.status_code == 401
+    assert response.json() == {"message": "unknown API key"}
+
+
+@pytest.mark.django_db
+def test_cors_allows_configured_partner_origins_only(client, north, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.com"]
+
+    allowed = client.get(PAGES, HTTP_ORIGIN="https://partner.example.com")
+    other = client.get(PAGES, HTTP_ORIGIN="https://evil.example.net")
+    preflight = client.options(
+        PAGES,
+        HTTP_ORIGIN="https://partner.example.com",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+
+    assert allowed["Access-Control-Allow-Origin"] == "https://partner.example.com"
+    assert "Access-Control-Allow-Origin" not in other
+    assert preflight.status_code == 200
+    assert preflight["Access-Control-Allow-Origin"] == "https://partner.example.com"
+    assert "origin" in allowed["Vary"].lower()

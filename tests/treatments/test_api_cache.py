@@ -1,0 +1,170 @@
+"""HTTP validators and the server-side answer cache: fast, and never stale after a change."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import TreatmentPageFactory
+from treatments.events import read_totals_refreshed
+from treatments.models import ReadTotal
+
+PAGES = "/api/v2/pages/"
+LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=summary,read_count"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def north(make_branch):
+    return make_branch("north")
+
+
+@pytest.fixture
+def offered(library, north, offer):
+    article = TreatmentPageFactory(parent=library, summary="First text.")
+    return article, offer(article, north[2])
+
+
+@pytest.mark.django_db
+def test_answers_carry_validators_and_cache_control(client, offered):
+    response = client.get(LISTING)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert "Accept" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_conditional_get_answers_304(client, offered):
+    first = client.get(LISTING)
+
+    by_etag = client.get(LISTING, HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get(LISTING, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    other_etag = client.get(LISTING, HTTP_IF_NONE_MATCH='"something-else"')
+
+    assert by_etag.status_code == 304
+    assert by_etag["ETag"] == first["ETag"]
+    assert by_etag["Cache-Control"] == "public, max-age=60"
+    assert by_date.status_code == 304
+    assert other_etag.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_warm_answer_costs_no_query(client, offered, django_assert_num_queries):
+    _, alias = offered
+    detail = f"{PAGES}{alias.pk}/?clinic=north"
+    first_listing, first_detail = client.get(LISTING), client.get(detail)
+
+    with django_assert_num_queries(0):
+        listing, again = client.get(LISTING), client.get(detail)
+
+    assert listing.content == first_listing.content
+    assert again.content == first_detail.content
+
+
+@pytest.mark.django_db
+def test_with_the_server_cache_off_validators_still_work(
+    client, offered, settings, django_assert_num_queries
+):
+    settings.API_SERVER_CACHE = False
+    first = client.get(LISTING)
+
+    with django_assert_num_queries(5):
+        again = client.get(LISTING, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_publishing_the_library_article_updates_every_clinic_answer_at_once(client, offered):
+    """The branch alias detail and the listings show the new text on the next request."""
+    article, alias = offered
+    detail = f"{PAGES}{alias.pk}/?clinic=north"
+    old_etag = client.get(detail)["ETag"]
+    assert client.get(LISTING).json()["items"][0]["summary"] == "First text."
+
+    article.summary = "Second text."
+    article.save_revision().publish()
+
+    assert client.get(detail).json()["summary"] == "Second text."
+    assert client.get(LISTING).json()["items"][0]["summary"] == "Second text."
+    assert client.get(detail, HTTP_IF_NONE_MATCH=old_etag).status_code == 200
+
+
+@pytest.mark.django_db
+def test_unpublishing_removes_the_article_from_every_answer(client, offered):
+    article, alias = offered
+    detail = f"{PAGES}{alias.pk}/?clinic=north"
+    assert client.get(detail).status_code == 200
+    assert len(client.get(LISTING).json()["items"]) == 1
+
+    article.unpublish()
+
+    assert client.get(detail).status_code == 404
+    assert client.get(LISTING).json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_a_draft_save_changes_no_answer(client, offered):
+    article, _ = offered
+    client.get(LISTING)
+
+    article.summary = "Not yet."
+    article.save_revision()
+
+    assert client.get(LISTING).json()["items"][0]["summary"] == "First text."
+
+
+@pytest.mark.django_db
+def test_read_refresh_signal_updates_read_count(client, offered):
+    """Refreshes write in bulk (no model signals); their signal alone must purge."""
+    article, _ = offered
+    ReadTotal.objects.create(page=article, count=1)
+    assert client.get(LISTING).json()["items"][0]["read_count"] == 1
+
+    ReadTotal.objects.filter(page=article).update(count=5)
+    assert client.get(LISTING).json()["items"][0]["read_count"] == 1  # cached until told
+    read_totals_refreshed.send(sender=None, page_ids=[article.pk])
+
+    assert client.get(LISTING).json()["items"][0]["read_count"] == 5
+
+
+@pytest.mark.django_db
+def test_moving_a_page_out_of_the_branch_removes_it(client, library, north, make_branch):
+    own = TreatmentPageFactory(parent=north[2])
+    _, _, south_index = make_branch("south")
+    assert [i["id"] for i in client.get(LISTING).json()["items"]] == [own.pk]
+
+    own.move(south_index, pos="last-child")
+
+    assert client.get(LISTING).json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_is_never_stored(client, offered):
+    html = client.get(LISTING, HTTP_ACCEPT="text/html")
+    json_answer = client.get(LISTING)
+
+    assert html["Content-Type"].startswith("text/html")
+    assert json_answer["Content-Type"] == "application/json"
+    assert "ETag" not in html
+
+
+@pytest.mark.django_db
+def test_answers_differ_per_hostname(client, library, make_branch, offer):
+    """Without ?clinic= the hostname picks the branch, so it is part of the cache key."""
+    _, _, north_index = make_branch("north")
+    _, _, south_index = make_branch("south")
+    north_only = TreatmentPageFactory(parent=north_index)
+    url = PAGES + "?type=treatments.TreatmentPage"
+
+    north = client.get(url, HTTP_HOST="north.example.org").json()["items"]
+    south = client.get(url, HTTP_HOST="south.example.org").json()["items"]
+
+    assert [i["id"] for i in north] == [north_only.pk]
+    assert south == []

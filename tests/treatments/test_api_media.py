@@ -1,0 +1,84 @@
+"""``/api/v2/images/`` and ``/api/v2/documents/``: public media only, flat queries, 4xx input."""
+
+import pytest
+import wagtail_factories
+from django.core.cache import cache
+from wagtail.models import Collection, CollectionViewRestriction
+
+IMAGES = "/api/v2/images/"
+DOCUMENTS = "/api/v2/documents/"
+IMAGE_LISTING_QUERIES = 4  # restricted collections, count, images, tags
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def image(**kwargs):
+    picture = wagtail_factories.ImageFactory(alt_text="A needle", **kwargs)
+    picture.tags.add("needles", "ims")
+    return picture
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("images", [1, 20])
+def test_image_listing_query_count_is_flat(client, images, django_assert_num_queries):
+    for _ in range(images):
+        image()
+    client.get(IMAGES)
+    cache.clear()
+
+    with django_assert_num_queries(IMAGE_LISTING_QUERIES):
+        response = client.get(IMAGES)
+
+    items = response.json()["items"]
+    assert len(items) == images
+    assert all(item["meta"]["tags"] == ["ims", "needles"] for item in items)
+
+
+@pytest.mark.django_db
+def test_images_in_restricted_collections_are_in_no_answer(client):
+    root = Collection.get_first_root_node()
+    private = root.add_child(name="Private")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    shown, hidden = image(), image(collection=private)
+
+    assert [i["id"] for i in client.get(IMAGES).json()["items"]] == [shown.pk]
+    assert client.get(f"{IMAGES}{hidden.pk}/").status_code == 404
+    detail = client.get(f"{IMAGES}{shown.pk}/").json()
+    assert (detail["width"], detail["height"]) == (shown.width, shown.height)
+
+
+@pytest.mark.django_db
+def test_a_changed_image_title_shows_at_once(client):
+    picture = image(title="Before")
+    assert client.get(f"{IMAGES}{picture.pk}/").json()["title"] == "Before"
+
+    picture.title = "After"
+    picture.save()
+
+    assert client.get(f"{IMAGES}{picture.pk}/").json()["title"] == "After"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        (IMAGES + "?id=abc", 400, "is not a valid value for id"),
+        (IMAGES + "?width=99999999999", 400, "width is out of range"),
+        (IMAGES + "?search=x&search_operator=nope", 400, "search_operator"),
+        (IMAGES + "?tags=a", 400, "cannot filter by 'tags'"),
+        (IMAGES + "find/?id=abc", 400, "id must be a positive integer"),
+        (IMAGES + "99999999999/", 404, "not found"),
+        (DOCUMENTS + "?order=nope", 400, "cannot order by 'nope'"),
+        (DOCUMENTS + "?limit=101", 400, "limit cannot be higher than 100"),
+    ],
+)
+def test_bad_media_input_is_a_json_4xx(client, url, status, message):
+    response = client.get(url)
+
+    assert response.status_code == status, response.content
+    assert message in response.json()["message"]

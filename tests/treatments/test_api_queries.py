@@ -1,0 +1,100 @@
+"""SQL queries per answer (server cache off): the same for 1, 20 or 100 articles."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import ConditionFactory, TreatmentPageFactory
+from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
+
+PAGES = "/api/v2/pages/"
+FULL_LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=*&limit=100"
+# restrictions, clinic site, count, pages, other names, guidance, conditions, locales (fields=*
+# includes the locale), read totals
+LISTING_QUERIES = 9
+# restrictions, clinic site, page, specific page, other names, guidance, conditions, read total,
+# parent page and its visibility (detail answers show the parent)
+DETAIL_QUERIES = 10
+
+
+@pytest.fixture(autouse=True)
+def server_cache_off(settings):
+    settings.API_SERVER_CACHE = False
+    cache.clear()
+
+
+def full_article(parent, conditions, guidance_rows: int):
+    page = TreatmentPageFactory(parent=parent)
+    page.other_names = [TreatmentOtherName(name=f"Other {n}") for n in range(2)]
+    page.session_guidance = [
+        SessionGuidance(condition=f"Condition {n}", min_sessions=1, max_sessions=2)
+        for n in range(guidance_rows)
+    ]
+    page.conditions = conditions
+    page.save_revision().publish()
+    ReadTotal.objects.create(page=page, count=7)
+    return page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("articles", [1, 20, 100])
+def test_listing_query_count_is_flat(
+    client, library, make_branch, offer, articles, django_assert_num_queries
+):
+    """Full articles with inline children, conditions and reads: the same queries at any size."""
+    _, _, index = make_branch("north")
+    conditions = ConditionFactory.create_batch(2)
+    for _ in range(articles):
+        offer(full_article(library, conditions, guidance_rows=3), index)
+    client.get(FULL_LISTING)  # warm per-process caches (content types, site root paths)
+
+    with django_assert_num_queries(LISTING_QUERIES):
+        response = client.get(FULL_LISTING)
+
+    items = response.json()["items"]
+    assert len(items) == articles
+    assert all(len(item["session_guidance"]) == 3 for item in items)
+    assert all(len(item["conditions"]) == 2 for item in items)
+    assert all(item["read_count"] == 7 for item in items)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("guidance_rows", [1, 10])
+def test_detail_query_count_is_flat(
+    client, library, make_branch, offer, guidance_rows, django_assert_num_queries
+):
+    _, _, index = make_branch("north")
+    alias = offer(full_article(library, ConditionFactory.create_batch(3), guidance_rows), index)
+    url = f"{PAGES}{alias.pk}/?clinic=north"
+    client.get(url)
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(url)
+
+    assert len(response.json()["session_guidance"]) == guidance_rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("articles", [1, 20])
+def test_links_in_rich_text_cost_the_same_for_any_number_of_articles(
+    client, library, make_branch, offer, articles, django_assert_num_queries
+):
+    """Linked pages of the whole page of results resolve in two queries together."""
+    _, _, index = make_branch("north")
+    target = TreatmentPageFactory(parent=library, body=[])
+    offer(target, index)
+    answer = f'<p><a linktype="page" id="{target.pk}">see</a></p>'
+    for _ in range(articles):
+        page = TreatmentPageFactory(
+            parent=library, body=[("question", {"question": "Q?", "answer": answer})]
+        )
+        offer(page, index)
+    url = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=body&limit=100"
+    client.get(url)
+
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    answers = [i["body"][0]["value"]["answer"] for i in response.json()["items"] if i["body"]]
+    assert len(response.json()["items"]) == articles + 1
+    assert len(answers) == articles
+    assert all("http://north.example.org/treatments/" in a for a in answers)

@@ -1,0 +1,185 @@
+"""Filter backends and query-parameter parsing for the partner API.
+
+Wagtail's own backends pass some input straight to PostgreSQL (an id past the integer range,
+a NUL byte in a search, a text value for a number field) and answer 500. These parse first and
+answer 400 with a message instead.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.utils import BadRequestError, parse_boolean
+from wagtail.fields import StreamField
+from wagtail.models import Site
+
+from clinics.models import ClinicHomePage
+
+from ..models import ReadTotal
+
+# PostgreSQL's integer column range: a page id outside it is never a page.
+MAX_ID = 2**31 - 1
+# Deeper than any partner pages through; PostgreSQL rejects an OFFSET past bigint anyway.
+MAX_OFFSET = 100_000
+MAX_PARAM_LENGTH = 1_000
+
+
+def check_query_string(query: dict) -> None:
+    """Reject input no endpoint accepts: NUL bytes and absurdly long values."""
+    for name, values in query.lists():
+        for value in [name, *values]:
+            if "\x00" in value:
+                raise BadRequestError(f"null characters are not allowed in '{name[:50]}'")
+            if len(value) > MAX_PARAM_LENGTH:
+                raise BadRequestError(f"'{name[:50]}' is longer than {MAX_PARAM_LENGTH} characters")
+
+
+def parse_id(value: str, name: str) -> int:
+    """A positive page (or object) id, as ``child_of=12`` gives it."""
+    try:
+        number = int(value)
+    except ValueError as e:
+        raise BadRequestError(f"{name} must be a positive integer") from e
+    if not 0 < number <= MAX_ID:
+        raise BadRequestError(f"{name} must be a positive integer up to {MAX_ID}")
+    return number
+
+
+def find_clinic(value: str) -> Site:
+    """The branch Site named by its home page's slug or by its hostname."""
+    sites = Site.objects.select_related("root_page").order_by(
+        "-is_default_site", "hostname", "port"
+    )
+    site = sites.filter(root_page__slug=value, root_page__depth=2).first()
+    if site is None:
+        site = sites.filter(hostname=value.lower()).first()
+    if site is None or not issubclass(site.root_page.specific_class, ClinicHomePage):
+        raise BadRequestError(f"unknown clinic: '{value[:100]}'")
+    return site
+
+
+def clinic_for_request(request) -> Site:
+    """``?clinic=<slug or hostname>``, else the Site serving the request's hostname.
+
+    A hostname that is no branch's (and a default site that is no branch) needs ``?clinic=``:
+    answering with another branch's articles would be wrong, answering with none misleading.
+    """
+    value = request.GET.get("clinic")
+    if value is not None:
+        if not value:
+            raise BadRequestError("clinic must be a clinic's slug or hostname")
+        return find_clinic(value)
+    site = Site.find_for_request(request)
+    if site is None or not issubclass(site.root_page.specific_class, ClinicHomePage):
+        raise BadRequestError("no clinic serves this hostname: pass ?clinic=<slug or hostname>")
+    return site
+
+
+def plain_column(model, name: str):
+    """The model field behind ``name`` when it is one comparable column, else None."""
+    field = model._meta.get_field(name)
+    if (
+        not field.concrete
+        or field.many_to_many
+        or isinstance(field, (models.JSONField, StreamField))
+    ):
+        return None
+    return field
+
+
+class StrictFieldsFilter(BaseFilterBackend):
+    """``?title=...``, ``?slug=...``, ``?sessions_per_week=2``: equality on plain columns only.
+
+    Values are converted by the model field and checked against the column's range, so a
+    wrong value is a 400; relations, StreamFields and JSON cannot be filtered on.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        model = queryset.model
+        names = set(view.get_available_fields(model, db_fields_only=True)) - {"locale"}
+        for name, value in request.GET.items():
+            if name not in names:
+                continue
+            field = plain_column(model, name)
+            if field is None:
+                raise BadRequestError(f"cannot filter by '{name}'")
+            queryset = queryset.filter(**{field.attname: self.parse(field, name, value)})
+        return queryset
+
+    def parse(self, field, name, value):
+        if isinstance(field, models.ForeignKey):
+            return parse_id(value, name)
+        if isinstance(field, models.BooleanField):
+            try:
+                return parse_boolean(value)
+            except ValueError as e:
+                raise BadRequestError(f"{name}: {e}") from e
+        try:
+            python_value = field.to_python(value)
+        except ValidationError as e:
+            raise BadRequestError(f"'{value[:50]}' is not a valid value for {name}") from e
+        if isinstance(field, models.IntegerField):
+            low, high = connection.ops.integer_field_range(field.get_internal_type())
+            if not (low is None or low <= python_value) or not (
+                high is None or python_value <= high
+            ):
+                raise BadRequestError(f"{name} is out of range")
+        return python_value
+
+
+class ClinicOrderingFilter(BaseFilterBackend):
+    """``?order=-read_count``, ``?order=-first_published_at,title``, ``?order=random``.
+
+    Beside Wagtail's column names, the annotations the view adds (``read_count``) order too.
+    Pages with equal keys keep a stable order (by id), so pagination never repeats an item.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        order = request.GET.get("order")
+        if order is None:
+            return queryset
+        names = order.split(",")
+        if names == ["random"]:
+            if "offset" in request.GET:
+                raise BadRequestError("random ordering with offset is not supported")
+            return queryset.order_by("?")
+        model = queryset.model
+        columns = {
+            name
+            for name in view.get_available_fields(model, db_fields_only=True)
+            if name != "locale" and plain_column(model, name) is not None
+        }
+        allowed = columns | set(view.orderable_annotations)
+        terms = []
+        for term in names:
+            name = term.removeprefix("-")
+            if name not in allowed:
+                raise BadRequestError(f"cannot order by '{term[:50]}' (unknown field)")
+            if name in view.orderable_annotations:
+                queryset = view.orderable_annotations[name](queryset)
+            expression = F(name)
+            terms.append(
+                expression.desc(nulls_last=True) if term.startswith("-") else expression.asc()
+            )
+        return queryset.order_by(*terms, "pk")
+
+
+def with_read_count(queryset):
+    """``read_count``: the original's total (an alias has none of its own), 0 before any read."""
+    total = ReadTotal.objects.filter(
+        page_id=Coalesce(OuterRef("alias_of_id"), OuterRef("pk"))
+    ).values("count")[:1]
+    return queryset.annotate(read_count=Coalesce(Subquery(total), 0))
+
+
+class SearchParametersFilter(BaseFilterBackend):
+    """Checks ``search_operator`` before Wagtail's SearchFilter hands it to the backend."""
+
+    def filter_queryset(self, request, queryset, view):
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in ("and", "or"):
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        if operator is not None and "search" not in request.GET:
+            raise BadRequestError("search_operator needs search")
+        return queryset
