@@ -92,6 +92,9 @@ class ImageRenditionsField(serializers.Field):
          "card": {...}, "hero": {...}}
     """
 
+    # Loads its images for the whole listing itself; the API's generic prefetch skips it.
+    loads_in_bulk = True
+
     def __init__(self, sizes: Mapping[str, str] | None = None, **kwargs):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
@@ -113,6 +116,8 @@ class GalleryField(serializers.Field):
 
     JSON: ``[{"caption": "The treatment room", "image": {<ImageRenditionsField sizes>}}]``.
     """
+
+    loads_in_bulk = True
 
     def __init__(self, sizes: Mapping[str, str] | None = None, **kwargs):
         kwargs["read_only"] = True

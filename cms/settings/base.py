@@ -259,6 +259,10 @@ SPECTACULAR_SETTINGS = {
     # The docs page serves Redoc from our static files: no third-party CDN in partners' way.
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["treatments.api.schema.public_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "treatments.api.schema.document_read_beacon",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -9,11 +9,12 @@ from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
 PAGES = "/api/v2/pages/"
 FULL_LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=*&limit=100"
 # restrictions, clinic site, count, pages, other names, guidance, conditions, locales (fields=*
-# includes the locale), read totals
-LISTING_QUERIES = 9
+# includes the locale), read totals, gallery rows (these articles have no images, so no image
+# queries follow)
+LISTING_QUERIES = 10
 # restrictions, clinic site, page, specific page, other names, guidance, conditions, read total,
-# parent page and its visibility (detail answers show the parent)
-DETAIL_QUERIES = 10
+# parent page and its visibility (detail answers show the parent), gallery rows
+DETAIL_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)

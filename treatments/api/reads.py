@@ -16,6 +16,9 @@ from django.http import HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -103,6 +106,21 @@ def record_read(request, pk: int):
     return HttpResponse(status=204)
 
 
+class ReadDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    reads = serializers.IntegerField()
+
+
+class ReadHistorySerializer(serializers.Serializer):
+    """The schema of a history answer (the view builds it directly)."""
+
+    id = serializers.IntegerField()
+    read_count = serializers.IntegerField()
+    read_count_refreshed_at = serializers.DateTimeField(allow_null=True)
+    clinic = serializers.CharField(allow_null=True)
+    days = ReadDaySerializer(many=True)
+
+
 class ReadHistoryView(APIView):
     """GET /api/v2/pages/<id>/reads/?days=30&clinic=<slug>: an article's reads per day.
 
@@ -115,6 +133,21 @@ class ReadHistoryView(APIView):
     permission_classes: list = []
     MAX_DAYS = 366
 
+    @extend_schema(
+        operation_id="pages_reads_retrieve",
+        summary="An article's reads per day",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter("days", OpenApiTypes.INT, description="1 to 366; default 30"),
+            OpenApiParameter("clinic", OpenApiTypes.STR, description="A clinic's slug or host"),
+        ],
+        responses={
+            200: ReadHistorySerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad days value."),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such article or clinic."),
+        },
+        tags=["pages"],
+    )
     def get(self, request, pk: int):
         days = self._days(request)
         page = TreatmentPage.objects.live().public().filter(pk=pk).first()

@@ -254,3 +254,49 @@ def media_find(kind: str):
 def public_endpoints_only(endpoints):
     """The schema documents the partner API, not Wagtail's admin API or the schema itself."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v2/")]
+
+
+def _message(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}},
+    }
+
+
+def document_read_beacon(result, generator, request, public):
+    """Add the read beacon, a plain Django view (no DRF on its zero-SQL path), to the schema."""
+    if "Message" not in result.get("components", {}).get("schemas", {}):
+        result.setdefault("components", {}).setdefault("schemas", {})["Message"] = {
+            "type": "object",
+            "properties": {"message": {"type": "string"}},
+            "required": ["message"],
+        }
+    result["paths"]["/api/v2/pages/{id}/read/"] = {
+        "post": {
+            "operationId": "pages_read_create",
+            "summary": "Count one read of a page",
+            "description": (
+                "Records one read of the page as its branch serves it; send it with "
+                "navigator.sendBeacon (any body, text/plain allowed, is ignored). Crawlers and "
+                "reloads within the window answer 204 without being counted."
+            ),
+            "tags": ["pages"],
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                    "description": "The page id as the branch serves it (an alias or its own).",
+                }
+            ],
+            "security": [{}],
+            "responses": {
+                "204": {"description": "Read recorded (or deliberately not counted)."},
+                "404": _message("No live page with this id at a branch."),
+                "429": _message("Too many reads from this client; see Retry-After."),
+                "503": _message("Reads cannot be counted right now; retry after Retry-After."),
+            },
+        }
+    }
+    return result

@@ -251,8 +251,18 @@ def prefetch_api_relations(items: list, fields: list[str]) -> None:
     if not items:
         return
     model = type(items[0])
+    # A serializer that batches its own loading (images with their renditions) is left to it:
+    # prefetching here too would fetch the same rows twice.
+    self_loading = {
+        api_field.name
+        for api_field in getattr(model, "api_fields", [])
+        if getattr(api_field, "serializer", None) is not None
+        and getattr(api_field.serializer, "loads_in_bulk", False)
+    }
     lookups = []
     for name in fields:
+        if name in self_loading:
+            continue
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
