@@ -18,6 +18,59 @@ def seed_path() -> Path:
     return SEED_FILE
 
 
+def forget_content_types() -> None:
+    """A flush re-creates content types with new ids; drop the ids cached before it."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils.functional import cached_property
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+    from wagtail.permissions import policy_registry
+
+    from clinics.models import ClinicSettings
+
+    ContentType.objects.clear_cache()
+    for model in (ClinicSettings, Page, Collection, get_image_model(), get_document_model()):
+        policy = policy_registry.get_by_type(model)
+        for klass in type(policy).__mro__:
+            for name, attr in vars(klass).items():
+                if isinstance(attr, cached_property):
+                    policy.__dict__.pop(name, None)
+
+
+def ensure_wagtail_base_rows() -> None:
+    """Restore what Wagtail's migrations create: the locale, the root page, the root collection.
+
+    A transactional test (live server, real Celery worker) ends by flushing every table, and
+    serialized rollback did not restore them under xdist with Playwright's sync API; tests that
+    run after it on the same worker would find no tree.
+    """
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale
+
+    forget_content_types()
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture(autouse=True)
+def wagtail_base_rows(request):
+    """Every test with database access starts from the rows Wagtail's migrations made."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        ensure_wagtail_base_rows()
+
+
 @pytest.fixture
 def root_page(db) -> Page:
     return Page.get_first_root_node()

@@ -4,15 +4,8 @@ import os
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.utils.functional import cached_property
 from playwright.sync_api import expect
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-from wagtail.models import Collection, Locale, Page
-from wagtail.permissions import policy_registry
 
 from clinics import services
 from clinics.models import ClinicBranch, ClinicSettings
@@ -21,7 +14,7 @@ from treatments.models import TreatmentPage
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # The suite shares two cores with a live server and chromium: allow slow pages, as actions do.
@@ -31,30 +24,8 @@ PASSWORD = "editor-pass-123"
 REFUSED = "Sorry, you do not have permission to access this area."
 
 
-def forget_content_types():
-    """A flush that re-creates content types gives them new ids; drop the ids cached before."""
-    ContentType.objects.clear_cache()
-    for model in (ClinicSettings, Page, Collection, get_image_model(), get_document_model()):
-        policy = policy_registry.get_by_type(model)
-        for klass in type(policy).__mro__:
-            for name, attr in vars(klass).items():
-                if isinstance(attr, cached_property):
-                    policy.__dict__.pop(name, None)
-
-
-def ensure_tree_roots():
-    """A transactional test may start after another one's flush took the migrations' rows."""
-    forget_content_types()
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en"))
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 @pytest.fixture
 def demo(monkeypatch, transactional_db):
-    ensure_tree_roots()
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "admin-pass-123")
     monkeypatch.setenv("DEMO_EDITOR_PASSWORD", PASSWORD)
     call_command("load_demo", stdout=open(os.devnull, "w"))

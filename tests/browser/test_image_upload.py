@@ -3,11 +3,7 @@ import os
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page
 
 from cms.models import CustomImage
 from tests.conftest import admin_login
@@ -15,24 +11,6 @@ from tests.factories import TreatmentPageFactory
 from tests.s3 import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def wagtail_base_data(transactional_db):
-    """The rows Wagtail's migrations create, made again when an earlier test emptied them.
-
-    A transactional test ends by emptying every table. Serialized rollback did not put them
-    back: under xdist, after the other browser test, this test's database connection had no
-    serialized copy (likely Playwright's sync API running tests in another context).
-    """
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-    if not Page.get_first_root_node():
-        page_type = ContentType.objects.get_for_model(Page)
-        Page.add_root(instance=Page(title="Root", slug="root", content_type=page_type))
 
 
 def shoot(page, name):
@@ -48,7 +26,7 @@ def fetch(url: str, host: str | None = None) -> tuple[int, bytes, str]:
 
 
 def test_image_uploaded_in_the_admin_reaches_the_api_as_an_s3_rendition(
-    wagtail_base_data, live_server, browser_page, s3_media, s3_endpoint, make_branch, tmp_path
+    live_server, browser_page, s3_media, s3_endpoint, make_branch, tmp_path
 ):
     """An editor uploads a photo with alt text, sets it as an article's hero and publishes;
     the API's rendition URL answers 200 from the S3 server with the resized image."""

@@ -13,7 +13,6 @@ from tests.factories import UserFactory
 from tests.treatments.read_helpers import (
     BROWSER_UA,
     build_group,
-    ensure_wagtail_tree,
     flush_reads_redis,
 )
 from treatments import reads, services
@@ -23,15 +22,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def root_page(transactional_db):
-    """The tree's root, restored if an earlier transactional test flushed it."""
-    from wagtail.models import Page
-
-    ensure_wagtail_tree()
-    return Page.get_first_root_node()
 
 
 def screenshot(page, name):

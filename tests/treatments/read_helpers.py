@@ -12,16 +12,6 @@ def flush_reads_redis() -> None:
     reads.redis_client().flushdb()
 
 
-def ensure_wagtail_tree() -> None:
-    """Restore the locale and root page that migrations create, if a transactional test that
-    ran before (without serialized rollback) flushed them."""
-    from wagtail.models import Locale, Page
-
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-
-
 @dataclass
 class Group:
     """Two branches offering one library article; north also has an article of its own."""

@@ -19,12 +19,10 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from wagtail.models import Page
 
 from tests.treatments.read_helpers import (
     beacon,
     build_group,
-    ensure_wagtail_tree,
     flush_reads_redis,
 )
 from treatments import reads, services
@@ -138,13 +136,6 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@pytest.fixture
-def root_page(transactional_db):
-    """The tree's root, restored if an earlier transactional test flushed it."""
-    ensure_wagtail_tree()
-    return Page.get_first_root_node()
 
 
 @pytest.fixture
