@@ -8,25 +8,11 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests.factories import TreatmentPageFactory
-from tests.treatments.read_helpers import BROWSER_UA, beacon, build_group, flush_reads_redis
+from tests.treatments.read_helpers import BROWSER_UA, beacon
 from treatments import reads, services
 from treatments.models import DailyRead, ReadTotal
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clean_buffer():
-    flush_reads_redis()
-    yield
-    flush_reads_redis()
-
-
-@pytest.fixture
-def group(library, make_branch, offer):
-    built = build_group(library, make_branch, offer)
-    services.rebuild_read_map()
-    return built
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_buffer")]
 
 
 def buffered() -> dict[str, int]:

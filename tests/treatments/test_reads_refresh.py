@@ -4,26 +4,12 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import TreatmentPageFactory
-from tests.treatments.read_helpers import beacon, build_group, flush_reads_redis
+from tests.treatments.read_helpers import beacon
 from treatments import reads, services
 from treatments.events import read_totals_refreshed
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clean_buffer():
-    flush_reads_redis()
-    yield
-    flush_reads_redis()
-
-
-@pytest.fixture
-def group(library, make_branch, offer):
-    built = build_group(library, make_branch, offer)
-    services.rebuild_read_map()
-    return built
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_buffer")]
 
 
 def send(client, page, site, times, ua_prefix="reader"):
