@@ -20,7 +20,7 @@ RUN pip install -r requirements/base.txt
 COPY --chown=cms:cms . .
 # collectstatic needs settings but no secrets or services: give it throwaway values.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
-    DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    DATABASE_URL=sqlite://:memory: \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R cms:cms /app/var
 
