@@ -151,7 +151,7 @@ def measure_ours(port: int, env: dict, branch: dict, duration: str, r: dict, war
     mode = "warm" if warm else "off"
     results: dict[str, object] = {}
     base, host = f"http://127.0.0.1:{port}", branch["hostname"]
-    with serve.gunicorn(port, {**env, "API_CACHE_ENABLED": "true" if warm else "false"}) as master:
+    with serve.gunicorn(port, {**env, "API_SERVER_CACHE": "true" if warm else "false"}) as master:
         status, body = serve.request(base + LISTING.format(20), host)
         if status != 200:
             raise RuntimeError(f"listing answered HTTP {status}: {body[:200]!r}")
@@ -205,7 +205,7 @@ def count_queries(env: dict, branch: dict, r: dict) -> None:
             branch["hostname"],
             "--requests",
             json.dumps(requests),
-            env={**env, "API_CACHE_ENABLED": enabled},
+            env={**env, "API_SERVER_CACHE": enabled},
         )
         r["queries"][mode] = json.loads(output)
 
@@ -217,11 +217,11 @@ def cache_note(r: dict) -> str:
         r["queries"]["off"].get("listing 20", {}),
     )
     if not any(off.get("queries", [1])):
-        return "- **`API_CACHE_ENABLED=false` was not honoured**: the listing ran no SQL with it."
+        return "- **`API_SERVER_CACHE=false` was not honoured**: the listing ran no SQL with it."
     if warm.get("queries") == off.get("queries"):
         return (
             "- Cache warm and cache off ran the same SQL per request: this tree has no API cache "
-            "yet (or it ignores `API_CACHE_ENABLED`), so the two columns differ only by noise."
+            "yet (or it ignores `API_SERVER_CACHE`), so the two columns differ only by noise."
         )
     return "- Cache warm served with less SQL than cache off: the API cache is in use."
 
@@ -248,7 +248,7 @@ def render(r: dict, mode: str) -> str:
         f"article offered at two branches (created through {r['branch']['via']}); requests "
         f"carry the Host of branch `{r['branch']['slug']}` (`{r['branch']['hostname']}`).",
         cache_note(r),
-        "- Cache off: the server runs with `API_CACHE_ENABLED=false`. Floor: a Django view in a "
+        "- Cache off: the server runs with `API_SERVER_CACHE=false`. Floor: a Django view in a "
         "bench-only URLconf returning this project's listing of 20 as fixed bytes, through the "
         "project's middleware.",
         "- SQL per request: three requests after a warm-up, with Django's test client and "
