@@ -15,7 +15,9 @@ from . import wrk
 from .wrk import WrkResult
 
 REPO = Path(__file__).resolve().parent.parent
-ANCHOR = REPO.parent / "shared" / "anchors" / "stock-wagtail"
+ANCHOR = Path(
+    os.environ.get("BENCH_STOCK_ANCHOR", REPO.parent / "shared" / "anchors" / "stock-wagtail")
+)
 # What the anchor's setup.sh needs, at this project's pinned versions.
 PACKAGES = ("wagtail", "django", "gunicorn", "psycopg")
 
