@@ -7,6 +7,7 @@ between measurements of the same run; the absolute numbers move with the machine
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -54,9 +55,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--stock-venv",
         type=Path,
         help="reuse a virtualenv with wagtail, gunicorn and "
-        "psycopg at this project's pins (default: a new one; --smoke: this one)",
+        "psycopg at this project's pins (default: a new one)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--skip-stock",
+        action="store_true",
+        help="measure this project only; stock rows are marked skipped (--smoke does this)",
+    )
     return parser.parse_args(argv)
 
 
@@ -92,13 +98,50 @@ def machine() -> dict[str, str]:
     }
 
 
-def recreate_database(url: str) -> str:
-    """Drop and create the database ``url`` names; returns the server's version."""
+def migrations_digest() -> str:
+    """What the migrated schema depends on: every migration here, and the framework versions."""
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted(REPO.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(REPO).as_posix().encode() + path.read_bytes())
+    for package in ("Django", "wagtail"):
+        digest.update(version(package).encode())
+    digest.update((REPO / "requirements" / "base.txt").read_bytes())
+    return digest.hexdigest()
+
+
+def admin_connection(url: str) -> psycopg.Connection:
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def recreate_database(url: str) -> tuple[str, bool]:
+    """Drop and create the database ``url`` names, migrated if a template of this schema exists.
+
+    Returns the server's version and whether the copy is migrated already. Templates are named
+    ``<name>_tpl_<digest of the migrations>``: a migration change makes a new one.
+    """
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    template = f"{name}_tpl_{migrations_digest()}"
+    with admin_connection(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-        return conn.execute("SHOW server_version").fetchone()[0]
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+        if found:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return conn.execute("SHOW server_version").fetchone()[0], bool(found)
+
+
+def save_template(url: str) -> None:
+    """Keep the freshly migrated database as the template later runs copy: seconds, not minutes."""
+    name = url.rsplit("/", 1)[1]
+    prefix, template = f"{name}_tpl_", f"{name}_tpl_{migrations_digest()}"
+    with admin_connection(url) as conn:
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]
+        ).fetchall()
+        for (old,) in stale:
+            conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
@@ -321,8 +364,9 @@ def run(args: argparse.Namespace) -> int:
         "machine": machine(),
     }
     try:
-        r["postgres"] = recreate_database(database_url)
-        venv = args.stock_venv or (Path(sys.prefix) if args.smoke else None)
+        r["postgres"], migrated = recreate_database(database_url)
+        skip_stock = args.smoke or args.skip_stock
+        venv = args.stock_venv
         env = {
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
@@ -334,16 +378,25 @@ def run(args: argparse.Namespace) -> int:
         root = work / "stock"
         # Building both is mostly migrations, one core each; measuring starts once both are done.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            stock_built = pool.submit(build_stock, venv, work, root, stock_db, articles)
-            log(f"ours: migrating and filling {articles} articles, two branches")
-            manage("migrate", "-v0", env=env)
+            if not skip_stock:
+                stock_built = pool.submit(build_stock, venv, work, root, stock_db, articles)
+            if not migrated:
+                log("ours: migrating (saved as a template for the next run)")
+                manage("migrate", "-v0", env=env)
+                save_template(database_url)
+            log(f"ours: filling {articles} articles, two branches")
             filled = json.loads(manage("bench_fill", str(articles), env=env))
-            venv = stock_built.result()
-        r["stock"] = stock.StockResults()
-        stock.count_queries(venv, root, r["stock"])
-        for limit in (20, 100):
-            log(f"stock: wrk, listing of {limit}, detail, floor")
-            stock.measure(venv, root, port, duration, limit, r["stock"])
+            if not skip_stock:
+                venv = stock_built.result()
+        if skip_stock:
+            log("stock: skipped")
+            r["stock"] = stock.StockResults(skipped="skipped in smoke" if args.smoke else "skipped")
+        else:
+            r["stock"] = stock.StockResults()
+            stock.count_queries(venv, root, r["stock"])
+            for limit in (20, 100):
+                log(f"stock: wrk, listing of {limit}, detail, floor")
+                stock.measure(venv, root, port, duration, limit, r["stock"])
 
         branch = filled["branches"][0]
         r["branch"] = branch

@@ -29,6 +29,7 @@ class StockResults:
     queries: dict[str, list[int]] = field(default_factory=dict)
     bytes: dict[str, int] = field(default_factory=dict)
     worker_rss_kib: list[int] = field(default_factory=list)
+    skipped: str = ""  # why stock was not built or measured (the smoke mode)
 
 
 def pinned_requirements() -> list[str]:
