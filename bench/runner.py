@@ -319,8 +319,8 @@ TEMPLATE = """# Performance
 
 How Clinic CMS serves partners compared with the stock Wagtail API v2 a clinic group would
 otherwise deploy (`../shared/anchors/stock-wagtail`), and with Django's own floor. Reproduce with
-`bench/run` (6 to 10 minutes; `bench/run --smoke` checks that it runs, in one to three minutes
-depending on the load).
+`bench/run` (7 to 10 minutes on two cores); `bench/run --smoke` checks that the harness runs
+(about half a minute once its template database exists).
 """
 
 
