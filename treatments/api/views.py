@@ -27,6 +27,8 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Collection, CollectionViewRestriction, Page, Site
 
+from cms.api_fields import GalleryField
+
 from ..models import ReadTotal, TreatmentPage
 from .cache import CachedAnswerMixin
 from .filters import (
@@ -248,12 +250,21 @@ def prefetch_api_relations(items: list, fields: list[str]) -> None:
 
     Covers inline children (ParentalKey), many-to-many fields and foreign keys alike, so an
     APIField added later (an image, a gallery) is fetched in bulk without a change here.
+    Fields whose serializer loads its rows for the whole answer itself (``GalleryField``) are
+    skipped: prefetching them too read the same rows twice.
     """
     if not items:
         return
     model = type(items[0])
+    self_loading = {
+        api_field.name
+        for api_field in getattr(model, "api_fields", [])
+        if isinstance(getattr(api_field, "serializer", None), GalleryField)
+    }
     lookups = []
     for name in fields:
+        if name in self_loading:
+            continue
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
