@@ -7,6 +7,7 @@ between measurements of the same run; the absolute numbers move with the machine
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -54,9 +55,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--stock-venv",
         type=Path,
         help="reuse a virtualenv with wagtail, gunicorn and "
-        "psycopg at this project's pins (default: a new one; --smoke: this one)",
+        "psycopg at this project's pins (default: a new one)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--skip-stock",
+        action="store_true",
+        help="measure this project only; stock rows are marked skipped (--smoke does this)",
+    )
     return parser.parse_args(argv)
 
 
@@ -92,13 +98,50 @@ def machine() -> dict[str, str]:
     }
 
 
-def recreate_database(url: str) -> str:
-    """Drop and create the database ``url`` names; returns the server's version."""
+def migrations_digest() -> str:
+    """What the migrated schema depends on: every migration here, and the framework versions."""
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted(REPO.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(REPO).as_posix().encode() + path.read_bytes())
+    for package in ("Django", "wagtail"):
+        digest.update(version(package).encode())
+    digest.update((REPO / "requirements" / "base.txt").read_bytes())
+    return digest.hexdigest()
+
+
+def admin_connection(url: str) -> psycopg.Connection:
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def recreate_database(url: str) -> tuple[str, bool]:
+    """Drop and create the database ``url`` names, migrated if a template of this schema exists.
+
+    Returns the server's version and whether the copy is migrated already. Templates are named
+    ``<name>_tpl_<digest of the migrations>``: a migration change makes a new one.
+    """
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    template = f"{name}_tpl_{migrations_digest()}"
+    with admin_connection(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-        return conn.execute("SHOW server_version").fetchone()[0]
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+        if found:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return conn.execute("SHOW server_version").fetchone()[0], bool(found)
+
+
+def save_template(url: str) -> None:
+    """Keep the freshly migrated database as the template later runs copy: seconds, not minutes."""
+    name = url.rsplit("/", 1)[1]
+    prefix, template = f"{name}_tpl_", f"{name}_tpl_{migrations_digest()}"
+    with admin_connection(url) as conn:
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]
+        ).fetchall()
+        for (old,) in stale:
+            conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
@@ -151,7 +194,7 @@ def measure_ours(port: int, env: dict, branch: dict, duration: str, r: dict, war
     mode = "warm" if warm else "off"
     results: dict[str, object] = {}
     base, host = f"http://127.0.0.1:{port}", branch["hostname"]
-    with serve.gunicorn(port, {**env, "API_CACHE_ENABLED": "true" if warm else "false"}) as master:
+    with serve.gunicorn(port, {**env, "API_SERVER_CACHE": "true" if warm else "false"}) as master:
         status, body = serve.request(base + LISTING.format(20), host)
         if status != 200:
             raise RuntimeError(f"listing answered HTTP {status}: {body[:200]!r}")
@@ -205,7 +248,7 @@ def count_queries(env: dict, branch: dict, r: dict) -> None:
             branch["hostname"],
             "--requests",
             json.dumps(requests),
-            env={**env, "API_CACHE_ENABLED": enabled},
+            env={**env, "API_SERVER_CACHE": enabled},
         )
         r["queries"][mode] = json.loads(output)
 
@@ -217,11 +260,11 @@ def cache_note(r: dict) -> str:
         r["queries"]["off"].get("listing 20", {}),
     )
     if not any(off.get("queries", [1])):
-        return "- **`API_CACHE_ENABLED=false` was not honoured**: the listing ran no SQL with it."
+        return "- **`API_SERVER_CACHE=false` was not honoured**: the listing ran no SQL with it."
     if warm.get("queries") == off.get("queries"):
         return (
             "- Cache warm and cache off ran the same SQL per request: this tree has no API cache "
-            "yet (or it ignores `API_CACHE_ENABLED`), so the two columns differ only by noise."
+            "yet (or it ignores `API_SERVER_CACHE`), so the two columns differ only by noise."
         )
     return "- Cache warm served with less SQL than cache off: the API cache is in use."
 
@@ -248,7 +291,7 @@ def render(r: dict, mode: str) -> str:
         f"article offered at two branches (created through {r['branch']['via']}); requests "
         f"carry the Host of branch `{r['branch']['slug']}` (`{r['branch']['hostname']}`).",
         cache_note(r),
-        "- Cache off: the server runs with `API_CACHE_ENABLED=false`. Floor: a Django view in a "
+        "- Cache off: the server runs with `API_SERVER_CACHE=false`. Floor: a Django view in a "
         "bench-only URLconf returning this project's listing of 20 as fixed bytes, through the "
         "project's middleware.",
         "- SQL per request: three requests after a warm-up, with Django's test client and "
@@ -276,8 +319,8 @@ TEMPLATE = """# Performance
 
 How Clinic CMS serves partners compared with the stock Wagtail API v2 a clinic group would
 otherwise deploy (`../shared/anchors/stock-wagtail`), and with Django's own floor. Reproduce with
-`bench/run` (6 to 10 minutes; `bench/run --smoke` checks that it runs, in one to three minutes
-depending on the load).
+`bench/run` (7 to 10 minutes on two cores); `bench/run --smoke` checks that the harness runs
+(about half a minute once its template database exists).
 """
 
 
@@ -321,8 +364,9 @@ def run(args: argparse.Namespace) -> int:
         "machine": machine(),
     }
     try:
-        r["postgres"] = recreate_database(database_url)
-        venv = args.stock_venv or (Path(sys.prefix) if args.smoke else None)
+        r["postgres"], migrated = recreate_database(database_url)
+        skip_stock = args.smoke or args.skip_stock
+        venv = args.stock_venv
         env = {
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
@@ -334,16 +378,25 @@ def run(args: argparse.Namespace) -> int:
         root = work / "stock"
         # Building both is mostly migrations, one core each; measuring starts once both are done.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            stock_built = pool.submit(build_stock, venv, work, root, stock_db, articles)
-            log(f"ours: migrating and filling {articles} articles, two branches")
-            manage("migrate", "-v0", env=env)
+            if not skip_stock:
+                stock_built = pool.submit(build_stock, venv, work, root, stock_db, articles)
+            if not migrated:
+                log("ours: migrating (saved as a template for the next run)")
+                manage("migrate", "-v0", env=env)
+                save_template(database_url)
+            log(f"ours: filling {articles} articles, two branches")
             filled = json.loads(manage("bench_fill", str(articles), env=env))
-            venv = stock_built.result()
-        r["stock"] = stock.StockResults()
-        stock.count_queries(venv, root, r["stock"])
-        for limit in (20, 100):
-            log(f"stock: wrk, listing of {limit}, detail, floor")
-            stock.measure(venv, root, port, duration, limit, r["stock"])
+            if not skip_stock:
+                venv = stock_built.result()
+        if skip_stock:
+            log("stock: skipped")
+            r["stock"] = stock.StockResults(skipped="skipped in smoke" if args.smoke else "skipped")
+        else:
+            r["stock"] = stock.StockResults()
+            stock.count_queries(venv, root, r["stock"])
+            for limit in (20, 100):
+                log(f"stock: wrk, listing of {limit}, detail, floor")
+                stock.measure(venv, root, port, duration, limit, r["stock"])
 
         branch = filled["branches"][0]
         r["branch"] = branch

@@ -11,6 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+CONFIG = Path(__file__).with_name("gunicorn.conf.py")
 
 
 def request(url: str, host: str, method: str = "GET") -> tuple[int, bytes]:
@@ -36,7 +37,18 @@ def worker_rss_kib(master: int) -> list[int]:
 def gunicorn(port: int, env: dict[str, str]):
     """Serve on 127.0.0.1:``port`` until the block ends; yields the master's pid."""
     process = subprocess.Popen(
-        [str(GUNICORN), "cms.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [
+            str(GUNICORN),
+            "cms.wsgi",
+            "-c",
+            str(CONFIG),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=REPO,
         env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
     )

@@ -15,7 +15,9 @@ from . import wrk
 from .wrk import WrkResult
 
 REPO = Path(__file__).resolve().parent.parent
-ANCHOR = REPO.parent / "shared" / "anchors" / "stock-wagtail"
+ANCHOR = Path(
+    os.environ.get("BENCH_STOCK_ANCHOR", REPO.parent / "shared" / "anchors" / "stock-wagtail")
+)
 # What the anchor's setup.sh needs, at this project's pinned versions.
 PACKAGES = ("wagtail", "django", "gunicorn", "psycopg")
 
@@ -27,6 +29,7 @@ class StockResults:
     queries: dict[str, list[int]] = field(default_factory=dict)
     bytes: dict[str, int] = field(default_factory=dict)
     worker_rss_kib: list[int] = field(default_factory=list)
+    skipped: str = ""  # why stock was not built or measured (the smoke mode)
 
 
 def pinned_requirements() -> list[str]:

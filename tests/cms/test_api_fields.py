@@ -29,7 +29,8 @@ LISTING = "/api/v2/pages/?type=treatments.TreatmentPage&fields=hero_image,galler
 # restrictions, clinic site, count, pages); the image fields 5: hero images, their renditions,
 # gallery rows, gallery images, their renditions, whatever the page size. (The API's generic
 # prefetch leaves these fields alone: they load in bulk themselves.)
-LISTING_QUERIES = 9
+# +1: the sites' root paths, read once per answer for html_url.
+LISTING_QUERIES = 10
 
 
 def make_image(title: str, size=(1000, 700)) -> CustomImage:

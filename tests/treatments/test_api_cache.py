@@ -168,3 +168,55 @@ def test_answers_differ_per_hostname(client, library, make_branch, offer):
 
     assert [i["id"] for i in north] == [north_only.pk]
     assert south == []
+
+
+@pytest.mark.django_db
+def test_a_stored_answer_is_served_without_running_the_api_view(client, offered, monkeypatch):
+    """A warm hit returns the stored bytes before DRF builds its request or runs the view."""
+    from treatments.api.views import ClinicPagesAPIViewSet
+
+    _, alias = offered
+    detail = f"{PAGES}{alias.pk}/?clinic=north"
+    first_listing, first_detail = client.get(LISTING), client.get(detail)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the view ran for a stored answer")
+
+    monkeypatch.setattr(ClinicPagesAPIViewSet, "initial", must_not_run)
+    listing, again = client.get(LISTING), client.get(detail)
+    not_modified = client.get(detail, HTTP_IF_NONE_MATCH=first_detail["ETag"])
+
+    assert listing.content == first_listing.content
+    assert again.content == first_detail.content
+    assert again["ETag"] == first_detail["ETag"]
+    assert not_modified.status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_stored_answer_does_not_skip_keys_negotiation_or_rates(client, offered, settings):
+    """Wrong partner keys, browsers asking for HTML and throttled clients get what DRF gives."""
+    stored = client.get(LISTING)
+    settings.API_THROTTLE_RATES = {"anon": "2/minute", "partner": "none"}
+
+    wrong_key = client.get(LISTING, HTTP_X_API_KEY="not-a-key")
+    html = client.get(LISTING, HTTP_ACCEPT="text/html")
+    as_api = client.get(LISTING + "&format=api")
+    rates = [client.get(LISTING).status_code for _ in range(3)]
+
+    assert stored.status_code == 200
+    assert wrong_key.status_code == 401
+    assert html["Content-Type"].startswith("text/html")
+    assert as_api["Content-Type"].startswith("text/html")
+    assert rates[-1] == 429
+
+
+@pytest.mark.django_db
+def test_a_stored_answer_is_not_served_after_a_publish(client, offered):
+    """The early path checks the content version as the view does: a publish is seen at once."""
+    article, _ = offered
+    client.get(LISTING)
+
+    article.summary = "Second text."
+    article.save_revision().publish()
+
+    assert client.get(LISTING).json()["items"][0]["summary"] == "Second text."

@@ -8,12 +8,11 @@ from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
 
 PAGES = "/api/v2/pages/"
 FULL_LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=*&limit=100"
-# restrictions, clinic site, count, pages, other names, guidance, conditions, locales (fields=*
-# includes the locale), read totals, gallery rows (these articles have no images, so no image
-# queries follow)
+# restrictions, clinic site, count, pages, other names, guidance, conditions, gallery images (one
+# query by GalleryField for the whole answer), locales (fields=* includes the locale), read totals
 LISTING_QUERIES = 10
-# restrictions, clinic site, page, specific page, other names, guidance, conditions, read total,
-# parent page and its visibility (detail answers show the parent), gallery rows
+# restrictions, clinic site, page, specific page, other names, guidance, conditions, gallery
+# images, read total, parent page and its visibility (detail answers show the parent)
 DETAIL_QUERIES = 11
 
 

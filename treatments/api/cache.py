@@ -11,18 +11,20 @@ commits: an answer built from data read before a commit carries the older versio
 served after the commit's bump.
 """
 
+import functools
 import hashlib
 import math
 import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from .renderers import ORJSONRenderer, to_json
+from .throttling import KEY_HEADER, AnonymousThrottle
 
 VERSION_KEY = "api:content-version"
 
@@ -51,6 +53,79 @@ def _ensure_version(found: str | None) -> str:
 def answer_key(request) -> str:
     raw = f"{request.get_host()}\n{request.get_full_path()}".encode()
     return "api:answer:" + hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def answer_response(request, body: bytes, etag: str, last_modified: int) -> HttpResponse:
+    """A stored or built answer with its validators; 304 when the client's copy matches."""
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
+    patch_vary_headers(response, ["Accept"])
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+
+
+# Accept values DRF's negotiation answers with the JSON renderer (the first one) for sure.
+JSON_ACCEPTS = frozenset(["*/*", "application/json", "application/*"])
+
+
+def _wants_json(request) -> bool:
+    accept = request.META.get("HTTP_ACCEPT")
+    if accept and any(
+        part.split(";", 1)[0].strip() not in JSON_ACCEPTS for part in accept.split(",")
+    ):
+        return False
+    return "format=" not in request.META.get("QUERY_STRING", "")
+
+
+def _version_and_answer(key: str) -> tuple[str | None, tuple | None]:
+    """The content version and the stored answer under ``key``: one MGET.
+
+    Django's Redis cache builds a new client object on every call, which costs more than the
+    round trip itself; the early path keeps one client per cache backend (one per thread) and
+    reads through it with the backend's own keys and serializer, so it sees exactly what
+    ``cache.set`` wrote.
+    """
+    backend = caches["default"]
+    client = backend.__dict__.get("_answer_client")
+    if client is None:
+        client = backend.__dict__["_answer_client"] = backend._cache.get_client()
+    raw = client.mget([backend.make_key(VERSION_KEY), backend.make_key(key)])
+    version, stored = (None if v is None else backend._cache._serializer.loads(v) for v in raw)
+    return version, stored
+
+
+def serve_stored_first(view):
+    """Wrap a listing or detail view: a stored answer of the current version skips DRF.
+
+    Building the request, negotiation, authentication and the view cost several times what
+    serving stored bytes does (docs/performance.md). Only what DRF would answer the same way
+    takes this path: GET, JSON by Accept and no ``format``, no partner key (anonymous; the
+    anonymous rate is still counted here), and an answer stored for this host and URL under the
+    current content version, which only a 200 of the same request ever stored. Anything else,
+    including a throttled client, goes through the view as before.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            settings.API_SERVER_CACHE
+            and request.method == "GET"
+            and KEY_HEADER not in request.META
+            and _wants_json(request)
+        ):
+            version, stored = _version_and_answer(answer_key(request))
+            if (
+                stored is not None
+                and stored[0] == version
+                and AnonymousThrottle().allow_request(request, None)
+            ):
+                return answer_response(request, *stored[1:])
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class CachedAnswerMixin:
@@ -82,11 +157,11 @@ class CachedAnswerMixin:
         return self.http_answer(request, body, etag, last_modified)
 
     def http_answer(self, request, body: bytes, etag: str, last_modified: int):
-        response = HttpResponse(body, content_type="application/json")
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
-        patch_vary_headers(response, ["Accept"])
-        return get_conditional_response(
-            request._request, etag=etag, last_modified=last_modified, response=response
-        )
+        return answer_response(request._request, body, etag, last_modified)
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if actions and actions.get("get") in ("listing_view", "detail_view"):
+            return serve_stored_first(view)
+        return view

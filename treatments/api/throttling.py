@@ -94,7 +94,8 @@ class AnonymousThrottle(FixedWindowThrottle):
     scope = "anon"
 
     def applies(self, request):
-        return request.auth is None
+        # A plain Django request (the stored-answer path) has no auth: it is anonymous.
+        return getattr(request, "auth", None) is None
 
     def client(self, request):
         return self.get_ident(request)

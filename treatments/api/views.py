@@ -25,7 +25,9 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Collection, CollectionViewRestriction, Page
+from wagtail.models import Collection, CollectionViewRestriction, Page, Site
+
+from cms.api_fields import GalleryField
 
 from ..models import ReadTotal, TreatmentPage
 from .cache import CachedAnswerMixin
@@ -232,6 +234,7 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         items = instance if kwargs.get("many") else [instance]
         fields = serializer.child.Meta.fields if kwargs.get("many") else serializer.Meta.fields
         prefetch_api_relations(items, fields)
+        share_site_root_paths(items)
         if "read_count" in fields or "read_count_refreshed_at" in fields:
             attach_read_totals(items)
         return serializer
@@ -247,17 +250,16 @@ def prefetch_api_relations(items: list, fields: list[str]) -> None:
 
     Covers inline children (ParentalKey), many-to-many fields and foreign keys alike, so an
     APIField added later (an image, a gallery) is fetched in bulk without a change here.
+    Fields whose serializer loads its rows for the whole answer itself (``GalleryField``) are
+    skipped: prefetching them too read the same rows twice.
     """
     if not items:
         return
     model = type(items[0])
-    # A serializer that batches its own loading (images with their renditions) is left to it:
-    # prefetching here too would fetch the same rows twice.
     self_loading = {
         api_field.name
         for api_field in getattr(model, "api_fields", [])
-        if getattr(api_field, "serializer", None) is not None
-        and getattr(api_field.serializer, "loads_in_bulk", False)
+        if isinstance(getattr(api_field, "serializer", None), GalleryField)
     }
     lookups = []
     for name in fields:
@@ -270,6 +272,20 @@ def prefetch_api_relations(items: list, fields: list[str]) -> None:
         if field.is_relation and (field.many_to_many or field.one_to_many or field.concrete):
             lookups.append(name)
     prefetch_related_objects(items, *lookups)
+
+
+def share_site_root_paths(pages: list) -> None:
+    """Every page's ``html_url`` from one read of the sites' root paths, not one per page.
+
+    Wagtail caches those paths on the page it builds a URL for when given no request, so a
+    listing of 100 read them from the cache 100 times (a Redis round trip and an unpickle
+    each: the biggest cost of a cache-off listing in docs/performance.md).
+    """
+    if not pages:
+        return
+    paths = Site.get_site_root_paths()
+    for page in pages:
+        page._wagtail_cached_site_root_paths = paths
 
 
 def attach_read_totals(pages: list) -> None:

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--requests", required=True, help='[["name", "GET", "/path"], ...]')
 
     def handle(self, *args, host, requests, **options):
-        client = Client(HTTP_HOST=host)
+        # A browser's user agent, so the read beacon takes its counting path.
+        client = Client(
+            HTTP_HOST=host, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+        )
         results = {}
         for name, method, path in json.loads(requests):
             send = client.post if method == "POST" else client.get

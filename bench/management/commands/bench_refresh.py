@@ -10,7 +10,6 @@ import json
 import time
 from collections.abc import Callable
 
-from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Sum
@@ -20,13 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from bench.fill import fill_reads_branch
 from treatments.models import ReadTotal, TreatmentPage
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0"
+
 
 def find_refresh() -> Callable[[], object] | None:
-    """The refresh as operators run it: the command, else the Celery task run in-process."""
-    if "refresh_read_stats" in get_commands():
-        return lambda: call_command("refresh_read_stats")
+    """The refresh the beat task and the command both run: ``services.refresh_read_stats``."""
     try:
-        from treatments.tasks import refresh_read_stats
+        from treatments.services import refresh_read_stats
     except ImportError:
         return None
     return refresh_read_stats
@@ -55,7 +54,8 @@ class Command(BaseCommand):
         originals = list(
             TreatmentPage.objects.filter(pk__in=aliases).values_list("alias_of_id", flat=True)
         )
-        client = Client(HTTP_HOST=branch["hostname"])
+        # A browser's user agent: a beacon without one is answered but not counted.
+        client = Client(HTTP_HOST=branch["hostname"], HTTP_USER_AGENT=BROWSER)
         status = client.post(f"/api/v2/pages/{aliases[0]}/read/").status_code
         if status >= 400:
             return {"available": False, "reason": f"read beacon answers HTTP {status}"}
