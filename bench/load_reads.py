@@ -53,6 +53,7 @@ def setup_content(articles: int):
     from clinics.models import ClinicHomePage
     from treatments import services
     from treatments.models import TreatmentIndexPage, TreatmentPage
+    from treatments.reads import served
 
     call_command("migrate", verbosity=0, interactive=False)
     library = services.get_or_create_library()
@@ -77,7 +78,7 @@ def setup_content(articles: int):
             alias = TreatmentPage.objects.child_of(index).filter(alias_of=original).first()
             alias = alias or original.create_alias(parent=index, update_slug=original.slug)
             targets.append((alias.id, site.hostname, original.id, site.id))
-    services.rebuild_read_map()
+    served.rebuild_served_map()
     return targets
 
 
@@ -298,7 +299,8 @@ def main():
     watchdog.start()
 
     targets = setup_content(args.articles)
-    from treatments import reads, services
+    from treatments.reads import buffer as reads
+    from treatments.reads import refresh
 
     reads.redis_client().flushdb()
     before_daily, before_totals = stored_counts()
@@ -324,7 +326,7 @@ def main():
         )
         time.sleep(3)  # let beat's refreshes run on the restarted worker
         procs.stop()
-        services.refresh_read_stats()  # whatever the last refresh left, as an operator would
+        refresh.refresh_read_stats()  # whatever the last refresh left, as an operator would
         after_daily, after_totals = stored_counts()
         stored_daily = after_daily - before_daily
         stored_totals = after_totals - before_totals

@@ -9,14 +9,17 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Collection, Page, Site
 
-from cms.api_fields import GalleryField, ImageRenditionsField
 from cms.models import GalleryImage
+from cms.renditions import GalleryField, ImageRenditionsField
 
 from .blocks import OpeningHoursBlock
 
 
 class ClinicHomePage(Page):
     """A branch's home page: the root of its Site."""
+
+    # Marks a Site rooted here as a clinic for the layers below (cms.sites).
+    is_clinic_root = True
 
     intro = models.TextField(blank=True)
     hero_image = models.ForeignKey(

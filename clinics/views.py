@@ -7,16 +7,18 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from treatments.models import TreatmentLibraryPage, TreatmentPage
+from treatments.models import TreatmentPage
+from treatments.selectors import is_library_article
 
-from . import services
 from .models import ClinicBranch
+from .offering import branches_carrying, offer_article, withdraw_article
+from .services import ClinicError
 
 
 def library_article_for(request, page_id: int) -> TreatmentPage:
     """The library article, if the user may publish it: offering puts it live on sites."""
     article = get_object_or_404(TreatmentPage, pk=page_id, alias_of__isnull=True)
-    if not isinstance(article.get_parent().specific, TreatmentLibraryPage):
+    if not is_library_article(article):
         raise PermissionDenied
     if not article.permissions_for_user(request.user).can_publish():
         raise PermissionDenied
@@ -45,7 +47,7 @@ class ArticleBranchesView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        carried = services.branches_carrying(self.article)
+        carried = branches_carrying(self.article)
         context["article"] = self.article
         context["rows"] = [
             (branch, carried.get(branch.pk))
@@ -58,13 +60,13 @@ class ArticleBranchesView(WagtailAdminTemplateMixin, TemplateView):
         try:
             if "withdraw" in request.POST:
                 branch = get_object_or_404(branches, pk=request.POST["withdraw"])
-                services.withdraw_article(self.article, branch)
+                withdraw_article(self.article, branch)
                 messages.success(request, f'"{self.article.title}" withdrawn from {branch}.')
             else:
                 chosen = list(branches.filter(pk__in=request.POST.getlist("branches")))
-                offered = services.offer_article(self.article, chosen)
+                offered = offer_article(self.article, chosen)
                 names = ", ".join(str(b) for b in chosen) if offered else "no new branch"
                 messages.success(request, f'"{self.article.title}" offered at {names}.')
-        except (services.ClinicError, ValueError) as error:
+        except (ClinicError, ValueError) as error:
             messages.error(request, str(error))
         return redirect(reverse("clinics_article_branches", args=[self.article.pk]))

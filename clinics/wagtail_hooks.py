@@ -7,10 +7,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from treatments.models import TreatmentLibraryPage, TreatmentPage
+from treatments.selectors import is_library_article
 
-from . import services
 from .models import ClinicBranch
+from .offering import branches_carrying
 from .selectors import pages_within_reach
 from .views import ArticleBranchesView
 
@@ -38,21 +38,12 @@ def limit_explorer_to_own_pages(parent_page, pages, request):
     return pages_within_reach(request.user, pages)
 
 
-def _is_library_article(page) -> bool:
-    return (
-        page.specific_class is TreatmentPage
-        and not page.alias_of_id
-        and page.depth == 3
-        and isinstance(page.get_parent().specific, TreatmentLibraryPage)
-    )
-
-
 @hooks.register("register_page_header_buttons")
 def article_branches_button(page, user, view_name, next_url=None):
     """On a library article: how many branches carry it, and the way to change that."""
-    if not _is_library_article(page) or not page.permissions_for_user(user).can_publish():
+    if not is_library_article(page) or not page.permissions_for_user(user).can_publish():
         return
-    carried = len(services.branches_carrying(page))
+    carried = len(branches_carrying(page))
     total = ClinicBranch.objects.count()
     yield Button(
         f"Branches ({carried} of {total})",
@@ -65,9 +56,9 @@ def article_branches_button(page, user, view_name, next_url=None):
 @hooks.register("before_edit_page")
 def say_which_branches_carry(request, page):
     """At the top of a library article: the branches it is on, so an editor knows his reach."""
-    if request.method != "GET" or not _is_library_article(page):
+    if request.method != "GET" or not is_library_article(page):
         return
-    carried = services.branches_carrying(page)
+    carried = branches_carrying(page)
     names = ClinicBranch.objects.filter(pk__in=carried).select_related("site")
     listed = ", ".join(sorted(str(b) for b in names)) or "no branch yet"
     messages.info(request, f"Shown at: {listed}. Publishing updates every branch listed.")

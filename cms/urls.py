@@ -7,10 +7,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from treatments.api.reads import ReadHistoryView, record_read
-
 from . import views
-from .api import api_router
+from .api.reads import ReadHistoryView, read_beacon
+from .api.router import api_router
 
 
 @csrf_exempt  # a POST to a mistyped URL is a 404, not a CSRF refusal
@@ -27,7 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     # Before the router, whose pages/<id>/ routes would otherwise not match these.
-    path("api/v2/pages/<int:pk>/read/", record_read, name="page_read"),
+    path("api/v2/pages/<int:pk>/read/", read_beacon, name="page_read"),
     path("api/v2/pages/<int:pk>/reads/", ReadHistoryView.as_view(), name="page_read_history"),
     path("api/v2/", api_router.urls),
     re_path(r"^api/", api_not_found),

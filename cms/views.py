@@ -8,12 +8,12 @@ container that cannot serve it.
 
 import logging
 
-from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_redis import get_redis_connection
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,7 @@ def check_database() -> None:
 
 def check_redis() -> None:
     # get() would hide a connection failure as a miss; the client's ping raises instead.
-    client = caches["default"]._cache.get_client(write=True)
-    client.ping()
+    get_redis_connection("default").ping()
 
 
 def check_storage() -> None:

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from clinics.models import ClinicSettings
-from treatments.demo import load_seed_article
+from cms.demo import load_seed_article
 
 SCHEMA_URL = "/api/schema/"
 EXAMPLES_PER_OPERATION = 20

@@ -6,7 +6,6 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments"
 
     def ready(self):
-        from . import signals
-        from .api import rich_text  # noqa: F401  registers the clinic page link handler
+        from .reads import signals
 
         signals.connect()

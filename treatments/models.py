@@ -11,11 +11,14 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from cms.api_fields import GalleryField, ImageRenditionsField
 from cms.models import GalleryImage
+from cms.renditions import GalleryField, ImageRenditionsField
 
-from .api.serializers import ConditionSerializer
 from .blocks import TreatmentStreamBlock
+
+# Read statistics keep their models in their own package; importing them here registers them.
+from .reads.models import AppliedBatch, DailyRead, ReadTotal  # noqa: F401
+from .serializers import ConditionSerializer
 
 
 @register_snippet
@@ -182,57 +185,3 @@ class SessionGuidance(Orderable):
             raise ValidationError({"max_sessions": "Must not be less than the minimum."})
         if self.min_sessions is None and self.max_sessions is None and not self.note:
             raise ValidationError({"note": "Give a session range, a note, or both."})
-
-
-class ReadTotal(models.Model):
-    """An article's public read count, kept off the page so publishing never overwrites it.
-
-    Publishing copies a page's fields into its aliases and restoring a revision restores
-    them, so a counter on the page would be lost; this table is the single source.
-    """
-
-    page = models.OneToOneField(
-        Page, on_delete=models.CASCADE, primary_key=True, related_name="read_total"
-    )
-    # The "Read: N" an imported article came with; part of count.
-    imported_count = models.PositiveBigIntegerField(default=0)
-    count = models.PositiveBigIntegerField(default=0)
-    refreshed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.page_id}: {self.count}"
-
-
-class DailyRead(models.Model):
-    """Reads of an article (the original) at one branch on one day, for reports and charts."""
-
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="daily_reads")
-    # The branch whose copy was read; a branch removed from the group takes its history along.
-    site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="daily_reads"
-    )
-    date = models.DateField()
-    count = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["page", "site", "date"], name="daily_read_unique")
-        ]
-        indexes = [models.Index(fields=["date", "site"], name="daily_read_date_site")]
-
-    def __str__(self):
-        return f"{self.page_id}@{self.site_id} {self.date}: {self.count}"
-
-
-class AppliedBatch(models.Model):
-    """A read batch whose counts are committed: written in the same transaction as the counts.
-
-    A refresh that finds its batch here skips the counts, so a crash after the commit, a
-    redelivered task or two refreshes at once never add a batch twice.
-    """
-
-    key = models.CharField(max_length=64, unique=True)
-    applied_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self):
-        return self.key

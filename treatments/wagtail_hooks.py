@@ -4,8 +4,8 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .reports import ReadReportView
-from .selectors import visible_site_ids
+from .reads.history import visible_site_ids
+from .reads.report import ReadReportView
 
 
 class ReadReportMenuItem(MenuItem):

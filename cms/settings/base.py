@@ -6,6 +6,7 @@ SQLite, local media files and a Redis server on a unix socket under ``var/``
 """
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
 
@@ -97,27 +98,37 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One Redis, three roles, each in its own database: cache (1), Celery broker (2),
-# and the read-counter buffer (3). REDIS_URL names the server without a database.
+# and the read-counter buffer (3). REDIS_URL names the server; a database number in it (the
+# form managed services hand out) is replaced per role, credentials and TLS are kept.
 REDIS_URL = env("REDIS_URL", default=f"unix://{EMBEDDED_REDIS_SOCKET}").rstrip("/")
 
 
 def redis_db_url(url: str, db: int) -> str:
-    """The REDIS_URL pointed at one database, for TCP and unix-socket URLs alike."""
-    if url.startswith("unix://"):
-        return f"{url}?db={db}"
-    return f"{url}/{db}"
+    """The Redis URL pointed at one database: TCP, TLS (rediss://) and unix-socket URLs alike."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"] + [("db", str(db))]
+        return f"unix://{parts.path}?{urlencode(query)}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 def celery_broker_url(url: str, db: int) -> str:
-    """Kombu spells a unix-socket Redis as redis+socket:// and picks the db by virtual_host."""
-    if url.startswith("unix://"):
-        return f"redis+socket://{url.removeprefix('unix://')}?virtual_host={db}"
-    return f"{url}/{db}"
+    """Kombu spells a unix-socket Redis as redis+socket:// and picks the db by virtual_host;
+    over TLS it insists on being told how to check certificates (verify them, by default)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return f"redis+socket://{parts.path}?virtual_host={db}"
+    broker = redis_db_url(url, db)
+    if parts.scheme == "rediss" and "ssl_cert_reqs" not in parts.query:
+        broker += ("&" if urlsplit(broker).query else "?") + "ssl_cert_reqs=required"
+    return broker
 
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # django-redis: one client per process and a public way to reach it
+        # (django_redis.get_redis_connection), which the API's answer cache and health use.
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": env("CACHE_URL", default=redis_db_url(REDIS_URL, 1)),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cms"),
         "TIMEOUT": env.int("CACHE_TIMEOUT", default=600),
@@ -132,6 +143,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
+# Tasks outside an app's own tasks.py: the read refresh lives with the read statistics.
+CELERY_IMPORTS = ["treatments.reads.tasks"]
 
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
@@ -142,9 +155,6 @@ READS_DEDUP_WINDOW = env.int("READS_DEDUP_WINDOW", default=30 * 60)
 # At most this many beacons per client address per window, then 429; 0 turns it off.
 READS_THROTTLE_RATE = env.int("READS_THROTTLE_RATE", default=120)
 READS_THROTTLE_WINDOW = env.int("READS_THROTTLE_WINDOW", default=60)
-# Trusted proxies in front of the web server: the client is this many entries from the right
-# of X-Forwarded-For. 0 uses the connection's address.
-READS_PROXY_COUNT = env.int("READS_PROXY_COUNT", default=0)
 READS_CRAWLER_UA_REGEX = env(
     "READS_CRAWLER_UA_REGEX",
     default=r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|"
@@ -229,14 +239,14 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", defau
 WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
-# Answers carry HTML with links resolved to the clinic's public URLs (treatments/api/rich_text.py).
+# Answers carry HTML with links resolved to the clinic's public URLs (cms/api/rich_text.py).
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
-# Partner API (treatments/api/): answers stored in Redis until content changes
+# Partner API (cms/api/): answers stored in Redis until content changes
 # (API_SERVER_CACHE=false turns that off, validators and headers stay), Cache-Control max-age
 # for CDNs and browsers, request rates per client ("none" turns a rate off) and partner keys
 # given as name=key pairs: API_PARTNER_KEYS=acme=s3cret,beta=other.
@@ -258,13 +268,20 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page serves Redoc from our static files: no third-party CDN in partners' way.
     "REDOC_DIST": "SIDECAR",
-    "PREPROCESSING_HOOKS": ["treatments.api.schema.public_endpoints_only"],
+    "PREPROCESSING_HOOKS": ["cms.api.schema.public_endpoints_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "treatments.api.schema.document_read_beacon",
+        "cms.api.schema.document_read_beacon",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Trusted proxies in front of the web server (load balancer, CDN): the client is this many
+# entries from the right of X-Forwarded-For; 0 uses the connection's address (cms/http.py).
+# Every rate and the read beacon read the address this way. READS_PROXY_COUNT is its old name.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("READS_PROXY_COUNT", default=0)
+)
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -25,9 +25,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 
-# Test-only: block the read refresh at a named point so a test can SIGKILL the worker there
-# (see treatments.services._pause_for_tests), and redeliver a killed worker's task quickly.
-READS_REFRESH_PAUSE_AT = env("READS_REFRESH_PAUSE_AT", default="")
+# Redeliver a killed worker's task quickly (tests/treatments/test_tasks.py kills workers).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": 1,

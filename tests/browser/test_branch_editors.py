@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from clinics import services
+from clinics import offering, services
 from clinics.models import ClinicBranch, ClinicSettings
 from tests.conftest import admin_login
 from treatments.models import TreatmentPage
@@ -138,6 +138,6 @@ def test_library_editor_offers_and_withdraws_from_the_branches_view(
     page.get_by_role("button", name="Withdraw from South").click()
     expect(page.get_by_text("withdrawn from South")).to_be_visible()
 
-    carried = services.branches_carrying(seed)
+    carried = offering.branches_carrying(seed)
     assert set(carried) == {branches["north"].pk, east.pk, west.pk}
     assert TreatmentPage.objects.get(pk=seed.pk).live

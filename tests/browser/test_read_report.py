@@ -15,8 +15,8 @@ from tests.treatments.read_helpers import (
     build_group,
     flush_reads_redis,
 )
-from treatments import reads, services
 from treatments.models import DailyRead
+from treatments.reads import buffer, served
 
 pytestmark = [
     pytest.mark.browser,
@@ -114,7 +114,7 @@ def test_a_partner_page_counts_a_read_with_send_beacon(
     Site.objects.filter(hostname="localhost").delete()  # Wagtail's initial site
     article_group.north.hostname = "localhost"
     article_group.north.save()
-    services.rebuild_read_map()
+    served.rebuild_served_map()
     holder, partner_origin = partner_site
     holder["beacon"] = f"{live_server.url}/api/v2/pages/{article_group.north_alias.id}/read/"
     context = browser.new_context(user_agent=BROWSER_UA)
@@ -128,6 +128,6 @@ def test_a_partner_page_counts_a_read_with_send_beacon(
     assert response.status == 204
     day = timezone.localdate().isoformat()
     field = f"{article_group.library_article.id}:{article_group.north.id}:{day}"
-    assert reads.redis_client().hget(reads.LIVE, field) == "1"
+    assert buffer.redis_client().hget(buffer.LIVE, field) == "1"
     context.close()
     flush_reads_redis()

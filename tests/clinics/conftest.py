@@ -9,7 +9,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from clinics import services
+from clinics import groups, offering, services
 from clinics.models import ClinicBranch
 from tests.factories import TreatmentPageFactory, UserFactory
 from treatments.models import TreatmentPage
@@ -60,7 +60,7 @@ def world(db) -> World:
     article.save_revision().publish()
     north = services.create_clinic(name="North", hostname="north.test")
     south = services.create_clinic(name="South", hostname="south.test")
-    north_alias, south_alias = services.offer_article(article, [north, south])
+    north_alias, south_alias = offering.offer_article(article, [north, south])
     north_own = TreatmentPageFactory(
         parent=services.treatment_index(north), title="North sports massage", slug="massage"
     )
@@ -80,5 +80,5 @@ def world(db) -> World:
         north_editor=user_in(north.editors, "north-editor"),
         north_moderator=user_in(north.moderators, "north-moderator"),
         south_editor=user_in(south.editors, "south-editor"),
-        library_editor=user_in(services.sync_library_group(), "library-editor"),
+        library_editor=user_in(groups.sync_library_group(), "library-editor"),
     )

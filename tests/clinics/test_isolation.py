@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from clinics import services
+from clinics import offering, services
 from clinics.models import ClinicSettings
 from tests.clinics.conftest import make_document, make_image
 from treatments.models import TreatmentPage
@@ -284,7 +284,7 @@ def test_library_editor_offers_and_withdraws_in_one_action(client, world):
     assert f'value="{east.pk}"' in page and "Withdraw from North" in page
 
     client.post(url, {"branches": [east.pk, west.pk], "offer": ""})
-    assert set(services.branches_carrying(world.article)) == {
+    assert set(offering.branches_carrying(world.article)) == {
         world.north.pk,
         world.south.pk,
         east.pk,
@@ -292,7 +292,7 @@ def test_library_editor_offers_and_withdraws_in_one_action(client, world):
     }
 
     client.post(url, {"withdraw": world.south.pk})
-    assert set(services.branches_carrying(world.article)) == {world.north.pk, east.pk, west.pk}
+    assert set(offering.branches_carrying(world.article)) == {world.north.pk, east.pk, west.pk}
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
 
 
@@ -304,7 +304,7 @@ def test_branch_editors_are_refused_the_branches_view(client, world, who):
 
     assert refused(client, client.get(url))
     assert refused(client, client.post(url, {"withdraw": world.north.pk}))
-    assert len(services.branches_carrying(world.article)) == 2
+    assert len(offering.branches_carrying(world.article)) == 2
 
 
 def test_branches_view_refuses_non_library_pages(client, world, admin_user):

@@ -10,7 +10,7 @@ from wagtail.models import (
     Site,
 )
 
-from clinics import services
+from clinics import groups, offering, services
 from clinics.models import ClinicBranch, ClinicHomePage, ClinicSettings
 from tests.clinics.conftest import make_image
 from treatments.models import TreatmentIndexPage, TreatmentPage
@@ -84,7 +84,7 @@ def test_sync_branch_groups_removes_permissions_added_by_hand(world):
         permission=GroupPagePermission.objects.first().permission,
     )
 
-    services.sync_branch_groups(world.north)
+    groups.sync_branch_groups(world.north)
 
     assert not GroupPagePermission.objects.filter(pk=stray.pk).exists()
     assert page_perms(world.north.editors) == {
@@ -127,21 +127,21 @@ def test_offering_creates_live_aliases_that_follow_the_library(world):
 
     for alias in TreatmentPage.objects.filter(alias_of=world.article):
         assert (alias.title, alias.summary) == ("Dry needling, revised", "New summary.")
-    assert set(services.branches_carrying(world.article)) == {world.north.pk, world.south.pk}
+    assert set(offering.branches_carrying(world.article)) == {world.north.pk, world.south.pk}
 
 
 def test_offering_twice_keeps_one_alias_per_branch(world):
     """Offering is idempotent: a branch that already carries the article gets no second copy."""
-    assert services.offer_article(world.article, [world.north, world.south]) == []
+    assert offering.offer_article(world.article, [world.north, world.south]) == []
     assert TreatmentPage.objects.filter(alias_of=world.article).count() == 2
 
 
 def test_only_library_articles_can_be_offered(world):
     """A branch's own article or an alias is not library content."""
     with pytest.raises(services.ClinicError, match="not a library article"):
-        services.offer_article(world.north_own, [world.south])
+        offering.offer_article(world.north_own, [world.south])
     with pytest.raises(services.ClinicError, match="not a library article"):
-        services.offer_article(world.north_alias, [world.south])
+        offering.offer_article(world.north_alias, [world.south])
 
 
 def test_offering_refuses_when_the_branch_has_its_own_page_at_that_slug(world):
@@ -152,22 +152,22 @@ def test_offering_refuses_when_the_branch_has_its_own_page_at_that_slug(world):
     )
 
     with pytest.raises(services.ClinicError, match='already has its own page at "ims"'):
-        services.offer_article(world.article, [other])
+        offering.offer_article(world.article, [other])
     assert TreatmentPage.objects.get(pk=own.pk).title == "Our IMS"
 
 
 def test_withdrawing_from_one_branch_leaves_the_others(world):
     """Withdrawal deletes that branch's alias only; the original and the other branch stay."""
-    assert services.withdraw_article(world.article, world.north) is True
+    assert offering.withdraw_article(world.article, world.north) is True
 
     assert not TreatmentPage.objects.filter(pk=world.north_alias.pk).exists()
     assert TreatmentPage.objects.filter(pk=world.south_alias.pk, live=True).exists()
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
-    assert set(services.branches_carrying(world.article)) == {world.south.pk}
-    assert services.withdraw_article(world.article, world.north) is False
+    assert set(offering.branches_carrying(world.article)) == {world.south.pk}
+    assert offering.withdraw_article(world.article, world.north) is False
 
     world.article.save_revision().publish()  # a later publish does not bring it back
-    assert set(services.branches_carrying(world.article)) == {world.south.pk}
+    assert set(offering.branches_carrying(world.article)) == {world.south.pk}
 
 
 @pytest.mark.parametrize("extra_branches", [0, 5])
@@ -175,10 +175,10 @@ def test_branches_carrying_costs_two_queries(world, extra_branches, django_asser
     """The branch list on a library article costs the same for 2 branches as for 7."""
     for n in range(extra_branches):
         branch = services.create_clinic(name=f"Branch {n}", hostname=f"b{n}.test")
-        services.offer_article(world.article, [branch])
+        offering.offer_article(world.article, [branch])
 
     with django_assert_num_queries(2):
-        carried = services.branches_carrying(world.article)
+        carried = offering.branches_carrying(world.article)
 
     assert len(carried) == 2 + extra_branches
 
@@ -233,4 +233,4 @@ def test_delete_removes_branch_but_not_library_or_other_branch(world):
     assert get_image_model().objects.get(pk=image.pk).collection.is_root()
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
     assert TreatmentPage.objects.filter(pk=world.south_alias.pk, live=True).exists()
-    assert set(services.branches_carrying(world.article)) == {world.south.pk}
+    assert set(offering.branches_carrying(world.article)) == {world.south.pk}

@@ -5,8 +5,8 @@ from django.core.cache import caches
 from django.core.files.base import ContentFile
 
 from clinics.models import ClinicGalleryImage
-from cms.api_fields import RENDITION_SIZES
 from cms.models import CustomImage, CustomRendition
+from cms.renditions import RENDITION_SIZES
 from tests.factories import TreatmentPageFactory
 from tests.s3 import image_bytes
 from treatments.models import TreatmentGalleryImage

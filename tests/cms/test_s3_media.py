@@ -20,8 +20,8 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from cms.api_fields import RENDITION_SIZES
 from cms.models import CustomImage, CustomRendition
+from cms.renditions import RENDITION_SIZES
 from tests.factories import TreatmentPageFactory
 from tests.s3 import image_bytes, s3_client, s3_storage_settings
 

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.treatments.read_helpers import build_group, flush_reads_redis
-from treatments import services
+from treatments.reads import served
 
 
 @pytest.fixture
@@ -16,5 +16,5 @@ def read_buffer():
 def group(library, make_branch, offer):
     """Two branches offering one library article, with the beacon's map of them built."""
     built = build_group(library, make_branch, offer)
-    services.rebuild_read_map()
+    served.rebuild_served_map()
     return built

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 
 from tests.factories import TreatmentPageFactory
-from treatments import reads
+from treatments.reads import buffer
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 
 
 def flush_reads_redis() -> None:
-    reads.redis_client().flushdb()
+    buffer.redis_client().flushdb()
 
 
 @dataclass

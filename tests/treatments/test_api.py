@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from cms.demo import load_seed_article
 from tests.factories import ConditionFactory, TreatmentPageFactory
-from treatments.demo import load_seed_article
 from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
 
 PAGES = "/api/v2/pages/"

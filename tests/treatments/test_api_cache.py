@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import TreatmentPageFactory
-from treatments.events import read_totals_refreshed
 from treatments.models import ReadTotal
+from treatments.reads.events import read_totals_refreshed
 
 PAGES = "/api/v2/pages/"
 LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=summary,read_count"
@@ -173,7 +173,7 @@ def test_answers_differ_per_hostname(client, library, make_branch, offer):
 @pytest.mark.django_db
 def test_a_stored_answer_is_served_without_running_the_api_view(client, offered, monkeypatch):
     """A warm hit returns the stored bytes before DRF builds its request or runs the view."""
-    from treatments.api.views import ClinicPagesAPIViewSet
+    from cms.api.pages import ClinicPagesAPIViewSet
 
     _, alias = offered
     detail = f"{PAGES}{alias.pk}/?clinic=north"

@@ -9,14 +9,14 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import TreatmentPageFactory
 from tests.treatments.read_helpers import BROWSER_UA, beacon
-from treatments import reads, services
 from treatments.models import DailyRead, ReadTotal
+from treatments.reads import buffer, served
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_buffer")]
 
 
 def buffered() -> dict[str, int]:
-    return {k: int(v) for k, v in reads.redis_client().hgetall(reads.LIVE).items()}
+    return {k: int(v) for k, v in buffer.redis_client().hgetall(buffer.LIVE).items()}
 
 
 def key(original, site) -> str:
@@ -30,7 +30,7 @@ def test_a_read_costs_no_sql(
     """Counting a read is Redis only, however many articles the branches serve."""
     north, _, index = make_branch("north")
     aliases = [offer(TreatmentPageFactory(parent=library), index) for _ in range(articles)]
-    services.rebuild_read_map()
+    served.rebuild_served_map()
 
     with django_assert_num_queries(0):
         response = beacon(client, aliases[-1].id, north)
@@ -154,9 +154,9 @@ def test_a_reload_within_the_window_counts_once(client, group):
         key(group.library_article, group.north): 2,
         key(group.own_article, group.north): 1,
     }
-    seen = list(reads.redis_client().scan_iter("reads:seen:*"))
+    seen = list(buffer.redis_client().scan_iter("reads:seen:*"))
     assert len(seen) == 3
-    assert 0 < reads.redis_client().ttl(seen[0]) <= 30 * 60
+    assert 0 < buffer.redis_client().ttl(seen[0]) <= 30 * 60
 
 
 @override_settings(READS_DEDUP_WINDOW=0)
@@ -170,7 +170,7 @@ def test_a_zero_window_counts_every_beacon(client, group):
 def test_no_address_is_stored(client, group):
     """Visitors are known by salted hashes only: no key or value holds the address."""
     beacon(client, group.north_alias.id, group.north, ip="203.0.113.77")
-    r = reads.redis_client()
+    r = buffer.redis_client()
 
     dump = []
     for name in r.scan_iter("*"):
@@ -194,7 +194,7 @@ def test_a_flood_from_one_client_is_throttled(client, group):
     assert beacon(client, group.north_alias.id, group.north, ip="198.51.100.9").status_code == 204
 
 
-@override_settings(READS_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_a_proxy_the_forwarded_address_is_the_client(client, group):
     for ip in ("198.51.100.1", "198.51.100.2"):
         beacon(client, group.north_alias.id, group.north, ip="10.0.0.1", HTTP_X_FORWARDED_FOR=ip)
@@ -206,16 +206,16 @@ def test_redis_down_refuses_the_read_with_retry_after_and_content_is_still_serve
     client, group, settings
 ):
     settings.READS_REDIS_URL = "redis://127.0.0.1:1/0"
-    reads.redis_client.cache_clear()
-    reads._script.cache_clear()
+    buffer.redis_client.cache_clear()
+    buffer.script.cache_clear()
     try:
         response = beacon(client, group.north_alias.id, group.north)
         listing = client.get(
             "/api/v2/pages/?type=treatments.TreatmentPage", HTTP_HOST="north.example.org"
         )
     finally:
-        reads.redis_client.cache_clear()
-        reads._script.cache_clear()
+        buffer.redis_client.cache_clear()
+        buffer.script.cache_clear()
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -227,7 +227,7 @@ def test_redis_down_refuses_the_read_with_retry_after_and_content_is_still_serve
 
 
 def test_a_lost_map_is_rebuilt_from_the_database(client, group):
-    reads.redis_client().delete(reads.MAP)
+    buffer.redis_client().delete(buffer.MAP)
 
     assert beacon(client, group.north_alias.id, group.north).status_code == 204
     assert buffered() == {key(group.library_article, group.north): 1}

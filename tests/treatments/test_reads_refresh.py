@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from tests.factories import TreatmentPageFactory
 from tests.treatments.read_helpers import beacon
-from treatments import reads, services
-from treatments.events import read_totals_refreshed
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
+from treatments.reads import buffer, refresh, served, totals
+from treatments.reads.events import read_totals_refreshed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_buffer")]
 
@@ -23,7 +23,7 @@ def test_refresh_adds_reads_per_article_branch_and_day(client, group):
     send(client, group.south_alias, group.south, 2)
     send(client, group.own_article, group.north, 1)
 
-    result = services.refresh_read_stats()
+    result = refresh.refresh_read_stats()
 
     today = timezone.localdate()
     assert (result.batches, result.reads) == (1, 6)
@@ -36,15 +36,15 @@ def test_refresh_adds_reads_per_article_branch_and_day(client, group):
     totals = dict(ReadTotal.objects.values_list("page_id", "count"))
     assert totals == {group.library_article.id: 5, group.own_article.id: 1}
     assert ReadTotal.objects.get(page=group.library_article).refreshed_at is not None
-    assert reads.pending_batches() == []
+    assert buffer.pending_batches() == []
 
 
 def test_imported_count_is_the_starting_total(client, group):
-    services.set_imported_read_count(group.library_article, 1200)
+    totals.set_imported_read_count(group.library_article, 1200)
     send(client, group.north_alias, group.north, 4)
 
-    services.refresh_read_stats()
-    services.set_imported_read_count(group.library_article, 1200)  # re-import keeps reads
+    refresh.refresh_read_stats()
+    totals.set_imported_read_count(group.library_article, 1200)  # re-import keeps reads
 
     total = ReadTotal.objects.get(page=group.library_article)
     assert (total.count, total.imported_count) == (1204, 1200)
@@ -52,10 +52,10 @@ def test_imported_count_is_the_starting_total(client, group):
 
 def test_second_refresh_adds_only_new_reads(client, group):
     send(client, group.north_alias, group.north, 2)
-    services.refresh_read_stats()
+    refresh.refresh_read_stats()
     send(client, group.north_alias, group.north, 3, ua_prefix="later")
 
-    assert services.refresh_read_stats().reads == 3
+    assert refresh.refresh_read_stats().reads == 3
 
     assert ReadTotal.objects.get(page=group.library_article).count == 5
     assert DailyRead.objects.get().count == 5
@@ -64,28 +64,28 @@ def test_second_refresh_adds_only_new_reads(client, group):
 def test_a_batch_applied_again_adds_nothing(client, group):
     """A redelivered task, or a run after a crash between commit and clean-up, finds it applied."""
     send(client, group.north_alias, group.north, 2)
-    key = reads.take_batch()
-    counts = reads.batch_counts(key)
-    assert services.apply_read_batch(key) == 2
+    key = buffer.take_batch()
+    counts = buffer.batch_counts(key)
+    assert refresh.apply_read_batch(key) == 2
     # As if the clean-up never happened: the batch is back in Redis and still pending.
-    r = reads.redis_client()
+    r = buffer.redis_client()
     r.hset(key, mapping={f"{o}:{s}:{d.isoformat()}": n for (o, s, d), n in counts.items()})
-    r.sadd(reads.PENDING, key)
+    r.sadd(buffer.PENDING, key)
 
-    assert services.refresh_read_stats().reads == 0
+    assert refresh.refresh_read_stats().reads == 0
 
     assert ReadTotal.objects.get(page=group.library_article).count == 2
-    assert reads.pending_batches() == []
+    assert buffer.pending_batches() == []
     assert AppliedBatch.objects.filter(key=key).exists()
 
 
 def test_a_batch_taken_but_not_applied_is_applied_by_the_next_run(client, group):
     """A crash after the take leaves the batch pending; the next refresh applies it."""
     send(client, group.north_alias, group.north, 2)
-    reads.take_batch()
+    buffer.take_batch()
     send(client, group.south_alias, group.south, 1)
 
-    result = services.refresh_read_stats()
+    result = refresh.refresh_read_stats()
 
     assert (result.batches, result.reads) == (2, 3)
     assert ReadTotal.objects.get(page=group.library_article).count == 3
@@ -96,10 +96,10 @@ def test_reads_of_a_deleted_page_are_dropped_without_failing(client, group):
     send(client, group.north_alias, group.north, 1)
     group.own_article.delete()
 
-    assert services.refresh_read_stats().reads == 1
+    assert refresh.refresh_read_stats().reads == 1
 
     assert set(ReadTotal.objects.values_list("page_id", "count")) == {(group.library_article.id, 1)}
-    assert reads.pending_batches() == []
+    assert buffer.pending_batches() == []
 
 
 def test_refresh_announces_changed_originals_after_commit(
@@ -115,7 +115,7 @@ def test_refresh_announces_changed_originals_after_commit(
         send(client, group.south_alias, group.south, 1)
         send(client, group.own_article, group.north, 1)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.refresh_read_stats()
+            refresh.refresh_read_stats()
         assert received == []  # nothing before the commit
         for callback in callbacks:
             callback()
@@ -137,12 +137,12 @@ def test_refresh_statements_do_not_grow_with_articles(
     """Applying a batch costs the same statements for 1 article as for 30 (bulk upserts)."""
     north, _, index = make_branch("north")
     pages = [offer(TreatmentPageFactory(parent=library), index) for _ in range(articles)]
-    services.rebuild_read_map()
+    served.rebuild_served_map()
     for page in pages:
         send(client, page, north, 2)
 
     with django_assert_num_queries(REFRESH_QUERIES):
-        result = services.refresh_read_stats()
+        result = refresh.refresh_read_stats()
 
     assert result.reads == 2 * articles
     assert ReadTotal.objects.filter(count=2).count() == articles
@@ -154,16 +154,16 @@ def test_old_batch_records_are_pruned(group):
     AppliedBatch.objects.filter(pk=old.pk).update(applied_at=timezone.now().replace(year=2020))
     AppliedBatch.objects.create(key="reads:batch:recent")
 
-    services.refresh_read_stats()
+    refresh.refresh_read_stats()
 
     assert list(AppliedBatch.objects.values_list("key", flat=True)) == ["reads:batch:recent"]
 
 
 def test_refresh_with_nothing_buffered_changes_nothing(group):
-    assert services.refresh_read_stats() == services.RefreshResult(batches=0, reads=0)
+    assert refresh.refresh_read_stats() == refresh.RefreshResult(batches=0, reads=0)
     assert not DailyRead.objects.exists()
     # The map is still rebuilt, so beacons keep working after Redis lost it.
-    assert reads.redis_client().hget(reads.MAP, f"p:{group.north.id}:{group.north_alias.id}")
+    assert buffer.redis_client().hget(buffer.MAP, f"p:{group.north.id}:{group.north_alias.id}")
 
 
 def test_beat_refreshes_every_minute_unless_configured():

@@ -32,26 +32,27 @@ from wagtail.models import Locale, Page, Site
 Locale.objects.create(language_code="en")
 Page.add_root(instance=Page(title="Root", slug="root"))
 from tests.factories import ClinicHomePageFactory, TreatmentIndexPageFactory, TreatmentPageFactory
-from treatments import reads, services
+from treatments.reads import buffer, refresh, served, totals
+from treatments import services
 from treatments.models import DailyRead, ReadTotal
 from django.utils import timezone
 
-reads.redis_client().flushdb()
+buffer.redis_client().flushdb()
 library = services.get_or_create_library()
 home = ClinicHomePageFactory(parent=Page.get_first_root_node(), slug="north")
 index = TreatmentIndexPageFactory(parent=home)
 site = Site.objects.create(hostname="north.example.org", port=80, root_page=home)
 article = TreatmentPageFactory(parent=library)
 alias = article.create_alias(parent=index, update_slug=article.slug)
-services.set_imported_read_count(article, 100)
-services.rebuild_read_map()
+totals.set_imported_read_count(article, 100)
+served.rebuild_served_map()
 for n in range(3):
-    reads.record_read(reads.Read(alias.id, "203.0.113.1", f"ua {n}",
+    buffer.count_read(buffer.Read(alias.id, "203.0.113.1", f"ua {n}",
                                  ("h:north.example.org",), timezone.localdate()))
-first = services.refresh_read_stats()
-reads.record_read(reads.Read(alias.id, "203.0.113.1", "ua 9",
+first = refresh.refresh_read_stats()
+buffer.count_read(buffer.Read(alias.id, "203.0.113.1", "ua 9",
                              ("h:north.example.org",), timezone.localdate()))
-second = services.refresh_read_stats()
+second = refresh.refresh_read_stats()
 total = ReadTotal.objects.get(page=article)
 print(json.dumps({
     "reads": [first.reads, second.reads],
@@ -59,7 +60,7 @@ print(json.dumps({
     "refreshed": total.refreshed_at is not None,
     "daily": list(DailyRead.objects.values_list("count", flat=True)),
 }))
-reads.redis_client().flushdb()
+buffer.redis_client().flushdb()
 """
 
 

@@ -2,7 +2,7 @@
 
 Each worker is a subprocess (``celery worker -P solo``, so the task runs in the process we
 kill) on the test database and this test run's Redis databases. The refresh blocks at a named
-point when READS_REFRESH_PAUSE_AT is set (see ``services._pause_for_tests``), so a SIGKILL
+point when READS_REFRESH_PAUSE_AT is set (see ``tests/treatments/pausing.py``), so a SIGKILL
 lands exactly there. acks_late leaves the killed task unacknowledged; the broker redelivers it
 to the next worker after the (test-short) visibility timeout.
 """
@@ -25,9 +25,9 @@ from tests.treatments.read_helpers import (
     build_group,
     flush_reads_redis,
 )
-from treatments import reads, services
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
-from treatments.tasks import refresh_read_stats
+from treatments.reads import buffer, served
+from treatments.reads.tasks import refresh_read_stats
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +76,7 @@ def start_worker(tmp_path, pause_at: str = "") -> subprocess.Popen:
             "-m",
             "celery",
             "-A",
-            "cms",
+            "tests.treatments.pausing" if pause_at else "cms",
             "worker",
             "-P",
             "solo",
@@ -99,7 +99,9 @@ def start_worker(tmp_path, pause_at: str = "") -> subprocess.Popen:
 
 def start_command(pause_at: str = "") -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "refresh_read_stats"],
+        [sys.executable, "-m", "tests.treatments.pausing"]
+        if pause_at
+        else [sys.executable, "manage.py", "refresh_read_stats"],
         cwd=ROOT,
         env=child_env(READS_REFRESH_PAUSE_AT=pause_at),
         stdout=subprocess.PIPE,
@@ -143,7 +145,7 @@ def group(library, make_branch, offer):
     flush_reads_redis()
     broker().flushdb()
     built = build_group(library, make_branch, offer)
-    services.rebuild_read_map()
+    served.rebuild_served_map()
     yield built
     flush_reads_redis()
     broker().flushdb()
@@ -156,7 +158,7 @@ def send(client, page, site, times, tag):
 
 
 def paused(point: str) -> bool:
-    return bool(reads.redis_client().exists(f"reads:paused:{point}"))
+    return bool(buffer.redis_client().exists(f"reads:paused:{point}"))
 
 
 def stored_total(article) -> int:
@@ -173,7 +175,7 @@ def test_worker_runs_the_refresh(client, group, tmp_path):
     finally:
         stop(worker)
     assert DailyRead.objects.get().count == 3
-    assert reads.pending_batches() == []
+    assert buffer.pending_batches() == []
 
 
 def test_worker_killed_after_taking_reads_before_commit_loses_nothing(client, group, tmp_path):
@@ -183,7 +185,7 @@ def test_worker_killed_after_taking_reads_before_commit_loses_nothing(client, gr
     worker = start_worker(tmp_path, pause_at="before-commit")
     refresh_read_stats.delay()
     wait_for(lambda: paused("before-commit"), "the worker to block before its commit")
-    assert len(reads.pending_batches()) == 1
+    assert len(buffer.pending_batches()) == 1
     send(client, group.south_alias, group.south, 2, "b")  # reads go on during the refresh
 
     worker.send_signal(signal.SIGKILL)
@@ -193,7 +195,7 @@ def test_worker_killed_after_taking_reads_before_commit_loses_nothing(client, gr
     assert not AppliedBatch.objects.exists()
     restarted = start_worker(tmp_path)
     try:
-        wait_for(lambda: reads.pending_batches() == [] and broker_idle(), "the redelivery")
+        wait_for(lambda: buffer.pending_batches() == [] and broker_idle(), "the redelivery")
     finally:
         stop(restarted)
     assert stored_total(group.library_article) == 7
@@ -215,11 +217,11 @@ def test_worker_killed_after_commit_before_cleanup_counts_once(client, group, tm
     worker.wait()
 
     assert stored_total(group.library_article) == 4
-    assert len(reads.pending_batches()) == 1  # committed, not cleaned up
+    assert len(buffer.pending_batches()) == 1  # committed, not cleaned up
     send(client, group.north_alias, group.north, 1, "b")
     restarted = start_worker(tmp_path)
     try:
-        wait_for(lambda: reads.pending_batches() == [] and broker_idle(), "the redelivery")
+        wait_for(lambda: buffer.pending_batches() == [] and broker_idle(), "the redelivery")
     finally:
         stop(restarted)
     assert stored_total(group.library_article) == 5
@@ -237,11 +239,11 @@ def test_two_refreshes_at_once_count_each_read_once(client, group):
     second = start_command()
     # The second takes its batch; it may even commit it before it waits on the first's batch.
     wait_for(
-        lambda: len(reads.pending_batches()) == 2 or stored_total(group.own_article) == 2,
+        lambda: len(buffer.pending_batches()) == 2 or stored_total(group.own_article) == 2,
         "the second refresh to take its batch",
     )
 
-    reads.redis_client().set("reads:resume:before-commit", 1)
+    buffer.redis_client().set("reads:resume:before-commit", 1)
     out_first, err_first = first.communicate(timeout=WAIT)
     out_second, err_second = second.communicate(timeout=WAIT)
 
@@ -251,7 +253,7 @@ def test_two_refreshes_at_once_count_each_read_once(client, group):
     assert applied == ["Applied 2 reads from 1 batches.", "Applied 3 reads from 1 batches."]
     assert stored_total(group.library_article) == 3
     assert stored_total(group.own_article) == 2
-    assert reads.pending_batches() == []
+    assert buffer.pending_batches() == []
 
 
 def test_command_reports_an_unreachable_buffer_in_one_line():

@@ -23,9 +23,9 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0"
 
 
 def find_refresh() -> Callable[[], object] | None:
-    """The refresh the beat task and the command both run: ``services.refresh_read_stats``."""
+    """The refresh the beat task and the command both run: ``refresh.refresh_read_stats``."""
     try:
-        from treatments.services import refresh_read_stats
+        from treatments.reads.refresh import refresh_read_stats
     except ImportError:
         return None
     return refresh_read_stats

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from clinics import services
+from clinics import groups
 from clinics.models import ClinicBranch
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
             "site__root_page", "editors", "moderators", "collection"
         )
         for branch in branches:
-            services.sync_branch_groups(branch)
+            groups.sync_branch_groups(branch)
             self.stdout.write(f"{branch}: {branch.editors.name}, {branch.moderators.name}")
-        group = services.sync_library_group()
+        group = groups.sync_library_group()
         self.stdout.write(f"Library: {group.name}")

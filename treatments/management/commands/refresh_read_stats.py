@@ -3,7 +3,7 @@
 import redis
 from django.core.management.base import BaseCommand, CommandError
 
-from treatments import services
+from treatments.reads import refresh
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            result = services.refresh_read_stats()
+            result = refresh.refresh_read_stats()
         except redis.RedisError as error:
             raise CommandError(f"Read buffer (Redis) unavailable: {error}") from error
         self.stdout.write(f"Applied {result.reads} reads from {result.batches} batches.")

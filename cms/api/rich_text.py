@@ -18,6 +18,8 @@ from wagtail.models import Page, Site
 from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from treatments.selectors import original_id_expression, original_ids
+
 from .filters import MAX_ID
 
 clinic_links: ContextVar["ClinicLinks | None"] = ContextVar("clinic_links", default=None)
@@ -41,17 +43,16 @@ class ClinicLinks:
         missing = {pk for pk in page_ids if pk not in self.urls}
         if not missing:
             return
-        originals = {
-            pk: alias_of or pk
-            for pk, alias_of in Page.objects.filter(id__in=missing).values_list("id", "alias_of_id")
-        }
-        shown = self.visible_pages.filter(
-            Q(id__in=missing) | Q(id__in=originals.values()) | Q(alias_of_id__in=originals.values())
-        ).order_by("path")
+        originals = original_ids(missing)
+        shown = (
+            self.visible_pages.annotate(original=original_id_expression())
+            .filter(Q(id__in=missing) | Q(original__in=set(originals.values())))
+            .order_by("path")
+        )
         paths_by_id, paths_by_original = {}, {}
-        for pk, alias_of, url_path in shown.values_list("id", "alias_of_id", "url_path"):
+        for pk, original, url_path in shown.values_list("id", "original", "url_path"):
             paths_by_id[pk] = url_path
-            paths_by_original.setdefault(alias_of or pk, url_path)
+            paths_by_original.setdefault(original, url_path)
         for pk in missing:
             path = paths_by_id.get(pk) or paths_by_original.get(originals.get(pk))
             self.urls[pk] = self.public_url(path) if path else None

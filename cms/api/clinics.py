@@ -4,7 +4,6 @@ A clinic is named by its home page's slug (the ``?clinic=`` of the pages endpoin
 hostname. Settings a branch never saved read as empty, without creating a row on a GET.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
@@ -13,14 +12,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 from wagtail.api.utils import get_full_url
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Site
 
-from treatments.api.filters import find_clinic
-from treatments.api.schema import CONDITIONAL, ERRORS, ListingMetaSerializer
-from treatments.api.views import PublicAPIMixin
+from clinics.models import ClinicSettings
+from cms.sites import UnknownClinic, clinic_sites, find_clinic
 
-from .models import ClinicHomePage, ClinicSettings
+from .base import PublicAPIMixin
+from .schema import CONDITIONAL, ERRORS, ListingMetaSerializer
 
 LISTING_PARAMETERS = frozenset(["format", "_"])
 
@@ -52,22 +50,6 @@ class ClinicDetailSerializer(ClinicSerializer):
     email = serializers.CharField()
     booking_url = serializers.CharField()
     opening_hours = OpeningHoursSerializer(many=True)
-
-
-def clinic_sites():
-    """One Site per branch (the default, else the first by hostname), settings joined."""
-    home_type = ContentType.objects.get_for_model(ClinicHomePage)
-    sites = (
-        Site.objects.filter(root_page__content_type=home_type)
-        .select_related("root_page", "clinicsettings")
-        .order_by("root_page__slug", "-is_default_site", "hostname", "port")
-    )
-    seen, branches = set(), []
-    for site in sites:
-        if site.root_page_id not in seen:
-            seen.add(site.root_page_id)
-            branches.append(site)
-    return branches
 
 
 def branch_settings(site: Site) -> ClinicSettings:
@@ -120,13 +102,14 @@ class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
         return self.cached(request, self.build_detail, slug)
 
     def build_listing(self, request):
-        items = [self.summary(site, branch_settings(site)) for site in clinic_sites()]
+        sites = clinic_sites(Site.objects.select_related("root_page", "clinicsettings"))
+        items = [self.summary(site, branch_settings(site)) for site in sites]
         return Response({"meta": {"total_count": len(items)}, "items": items})
 
     def build_detail(self, request, slug):
         try:
             site = find_clinic(slug)
-        except BadRequestError as e:
+        except UnknownClinic as e:
             raise Http404(str(e)) from e
         site = Site.objects.select_related("root_page", "clinicsettings").get(pk=site.pk)
         values = branch_settings(site)

@@ -1,7 +1,8 @@
-"""The read beacon and an article's daily read history.
+"""The read beacon and an article's daily read history: the API's side of read statistics.
 
 The beacon is a plain Django view, not a DRF one: DRF's authentication and parsers would
-touch the session or the database, and a read must cost Redis operations only.
+touch the session or the database, and a read must cost Redis operations only. What it calls
+(the buffer, the served map) is in ``treatments/reads/``.
 """
 
 import logging
@@ -11,7 +12,6 @@ from functools import cache
 
 import redis
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.utils import timezone
@@ -22,11 +22,14 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from wagtail.models import Site
 
-from treatments import reads, services
+from cms.http import client_address
+from cms.sites import UnknownClinic, clinic_key, find_clinic
 from treatments.models import ReadTotal, TreatmentPage
-from treatments.selectors import daily_totals, original_id
+from treatments.reads import buffer
+from treatments.reads.history import daily_totals
+from treatments.reads.served import rebuild_served_map
+from treatments.selectors import original_id_expression
 
 logger = logging.getLogger(__name__)
 
@@ -39,21 +42,11 @@ def _crawler_pattern() -> re.Pattern:
     return re.compile(settings.READS_CRAWLER_UA_REGEX, re.IGNORECASE)
 
 
-def _client_ip(request) -> str:
-    """The visitor's address; behind READS_PROXY_COUNT trusted proxies, from X-Forwarded-For."""
-    hops = settings.READS_PROXY_COUNT
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [a for a in forwarded if a]
-    if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _branch_fields(request) -> tuple[str, ...]:
     """How to find the branch: ``?clinic=`` (slug or hostname), else the Host as Wagtail does."""
     clinic = request.GET.get("clinic")
     if clinic:
-        return (f"c:{clinic.strip().lower()}",)
+        return (f"c:{clinic_key(clinic)}",)
     hostname = split_domain_port(request._get_raw_host())[0]
     return (f"h:{hostname}:{request.get_port()}", f"h:{hostname}", "default")
 
@@ -66,7 +59,7 @@ def _error(status: int, message: str, **headers) -> JsonResponse:
 
 
 @csrf_exempt
-def record_read(request, pk: int):
+def read_beacon(request, pk: int):
     """POST /api/v2/pages/<id>/read/: one read of that page as its branch serves it; 204.
 
     Any body (sendBeacon sends text/plain) is ignored. Crawlers and reloads within the
@@ -79,29 +72,29 @@ def record_read(request, pk: int):
         response["Allow"] = "POST"
         return response
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    read = reads.Read(
+    read = buffer.Read(
         page_id=pk,
-        ip=_client_ip(request),
+        ip=client_address(request),
         user_agent=user_agent,
         branch_fields=_branch_fields(request),
         day=timezone.localdate(),
         counted=bool(user_agent) and not _crawler_pattern().search(user_agent),
     )
     try:
-        outcome = reads.record_read(read)
-        if outcome == reads.NO_MAP:  # Redis lost its data: rebuild once, from the database
-            services.rebuild_read_map()
-            outcome = reads.record_read(read)
+        outcome = buffer.count_read(read)
+        if outcome == buffer.NO_MAP:  # Redis lost its data: rebuild once, from the database
+            rebuild_served_map()
+            outcome = buffer.count_read(read)
     except redis.RedisError:
         logger.warning("read buffer unavailable", extra={"page": pk})
         return _error(503, "Reads cannot be counted right now.", **{"Retry-After": RETRY_AFTER})
-    if outcome == reads.THROTTLED:
+    if outcome == buffer.THROTTLED:
         return _error(
             429,
             "Too many reads from this client.",
             **{"Retry-After": settings.READS_THROTTLE_WINDOW},
         )
-    if outcome == reads.NOT_FOUND:
+    if outcome == buffer.NOT_FOUND:
         return _error(404, "No published article with this id at this branch.")
     return HttpResponse(status=204)
 
@@ -150,10 +143,16 @@ class ReadHistoryView(APIView):
     )
     def get(self, request, pk: int):
         days = self._days(request)
-        page = TreatmentPage.objects.live().public().filter(pk=pk).first()
-        if page is None:
+        original = (
+            TreatmentPage.objects.live()
+            .public()
+            .filter(pk=pk)
+            .annotate(original=original_id_expression())
+            .values_list("original", flat=True)
+            .first()
+        )
+        if original is None:
             raise NotFound("No published article with this id.")
-        original = original_id(page)
         site_ids, clinic = self._clinic(request)
         end = timezone.localdate()
         history = daily_totals(end - timedelta(days=days - 1), end, site_ids, original)
@@ -178,7 +177,8 @@ class ReadHistoryView(APIView):
         clinic = request.GET.get("clinic")
         if not clinic:
             return None, None
-        site = Site.objects.filter(Q(root_page__slug=clinic) | Q(hostname=clinic)).first()
-        if site is None:
-            raise NotFound(f"No clinic {clinic!r}.")
+        try:
+            site = find_clinic(clinic)
+        except UnknownClinic as e:
+            raise NotFound(f"No clinic {clinic!r}.") from e
         return [site.id], clinic

@@ -16,6 +16,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import BaseThrottle
 
+from cms.http import client_address
+
 KEY_HEADER = "HTTP_X_API_KEY"
 
 
@@ -98,7 +100,7 @@ class AnonymousThrottle(FixedWindowThrottle):
         return getattr(request, "auth", None) is None
 
     def client(self, request):
-        return self.get_ident(request)
+        return client_address(request)
 
 
 class PartnerThrottle(FixedWindowThrottle):

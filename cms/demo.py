@@ -1,4 +1,8 @@
-"""The demo content: the seed article, the facts an editor would add to it, and two branches."""
+"""The demo: the seed article, the facts an editor would add to it, and two branches.
+
+It composes every app (articles, branches, their groups), so it lives at the top, beside the
+API and the URLs.
+"""
 
 from datetime import time
 
@@ -6,11 +10,11 @@ from django.conf import settings
 from django.db import transaction
 
 from clinics.models import ClinicBranch, ClinicSettings
-from clinics.services import create_clinic, offer_article
-
-from .models import SessionGuidance, TreatmentOtherName, TreatmentPage
-from .plaintext import parse_article, read_article_file
-from .services import get_or_create_library, import_article
+from clinics.offering import offer_article
+from clinics.services import create_clinic
+from treatments.models import SessionGuidance, TreatmentOtherName, TreatmentPage
+from treatments.plaintext import parse_article, read_article_file
+from treatments.services import get_or_create_library, import_article
 
 SEED_FILE = "ims_dry_needling.txt"
 

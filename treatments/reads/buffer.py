@@ -1,4 +1,4 @@
-"""The read buffer: reads are counted in Redis, and a refresh moves them to PostgreSQL.
+"""The read buffer: reads are counted in Redis, and a refresh moves them to the database.
 
 Every key lives in the Redis database named by ``settings.READS_REDIS_URL``:
 
@@ -6,7 +6,7 @@ Every key lives in the Redis database named by ``settings.READS_REDIS_URL``:
 - ``reads:batch:<uuid>`` (hash): a live hash a refresh has taken; listed in ``reads:pending``
   until its counts are committed to PostgreSQL and it is deleted.
 - ``reads:map`` (hash): which page ids a branch serves, so a read costs no SQL (see
-  ``record_read``); rebuilt from the database by ``services.rebuild_read_map``.
+  ``count_read``); built from the database by ``served.rebuild_served_map``.
 - ``reads:seen:<hash>``, ``reads:rate:<hash>``: the reload window and the flood throttle,
   keyed by salted hashes; ``reads:salt:<date>`` holds the day's random salt.
 
@@ -70,18 +70,6 @@ redis.call('SADD', KEYS[3], KEYS[2])
 return 1
 """
 
-# Install a rebuilt map only if no rebuild that started later has installed one already.
-_INSTALL_MAP = """
-local written = tonumber(redis.call('GET', KEYS[3]) or '0')
-if tonumber(ARGV[1]) < written then
-  redis.call('DEL', KEYS[1])
-  return 0
-end
-redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('SET', KEYS[3], ARGV[1])
-return 1
-"""
-
 
 @cache
 def redis_client() -> redis.Redis:
@@ -96,7 +84,7 @@ def redis_client() -> redis.Redis:
 
 
 @cache
-def _script(source: str):
+def script(source: str):
     return redis_client().register_script(source)
 
 
@@ -129,12 +117,12 @@ class Read:
     counted: bool = True
 
 
-def record_read(read: Read) -> int:
+def count_read(read: Read) -> int:
     """Count one read in Redis; returns COUNTED, DUPLICATE, NOT_FOUND, THROTTLED or NO_MAP."""
     client = visitor_hash(read.day, read.ip)
     seen = visitor_hash(read.day, read.ip, read.user_agent, str(read.page_id))
     return int(
-        _script(_RECORD)(
+        script(_RECORD)(
             keys=[MAP, LIVE],
             args=[
                 f"reads:rate:{client}",
@@ -154,7 +142,7 @@ def record_read(read: Read) -> int:
 def take_batch() -> str | None:
     """Move the live counts to a new batch key; None when there were no reads."""
     key = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
-    taken = _script(_TAKE)(keys=[LIVE, key, PENDING])
+    taken = script(_TAKE)(keys=[LIVE, key, PENDING])
     return key if taken else None
 
 
@@ -178,18 +166,3 @@ def discard_batch(key: str) -> None:
     pipe.delete(key)
     pipe.srem(PENDING, key)
     pipe.execute()
-
-
-def start_map_rebuild() -> int:
-    """Number a rebuild before it reads the database: a later number saw later commits."""
-    return int(redis_client().incr(MAP_GENERATION))
-
-
-def install_map(fields: dict[str, str], generation: int) -> bool:
-    """Replace the page map with ``fields`` unless a rebuild numbered later got there first."""
-    r = redis_client()
-    temp = f"{MAP}:build:{uuid.uuid4().hex}"
-    # An empty database still gets a map, so reads answer 404 rather than rebuilding each time.
-    r.hset(temp, mapping={"built": generation, **fields})
-    r.expire(temp, 300)
-    return bool(_script(_INSTALL_MAP)(keys=[temp, MAP, MAP_WRITTEN], args=[generation]))

@@ -3,7 +3,7 @@
 Every answer is stored as rendered bytes under a key made of the host and the full URL, tagged
 with the content version it was built from. One version covers everything an answer can show
 (pages, aliases, privacy, sites, clinic settings, conditions, media, read totals): any change to
-those bumps it (see ``treatments/signals.py``), so no answer outlives the data it was built
+those bumps it (see ``signals``), so no answer outlives the data it was built
 from. Reading the version and the answer is one Redis round trip (``get_many``).
 
 The version is read before the database is, and bumped again after the writing transaction
@@ -18,7 +18,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -83,18 +83,10 @@ def _wants_json(request) -> bool:
 def _version_and_answer(key: str) -> tuple[str | None, tuple | None]:
     """The content version and the stored answer under ``key``: one MGET.
 
-    Django's Redis cache builds a new client object on every call, which costs more than the
-    round trip itself; the early path keeps one client per cache backend (one per thread) and
-    reads through it with the backend's own keys and serializer, so it sees exactly what
-    ``cache.set`` wrote.
+    django-redis keeps one client per process, so this costs the round trip and two unpickles.
     """
-    backend = caches["default"]
-    client = backend.__dict__.get("_answer_client")
-    if client is None:
-        client = backend.__dict__["_answer_client"] = backend._cache.get_client()
-    raw = client.mget([backend.make_key(VERSION_KEY), backend.make_key(key)])
-    version, stored = (None if v is None else backend._cache._serializer.loads(v) for v in raw)
-    return version, stored
+    found = cache.get_many([VERSION_KEY, key])
+    return found.get(VERSION_KEY), found.get(key)
 
 
 def serve_stored_first(view):
@@ -140,9 +132,8 @@ class CachedAnswerMixin:
         if not isinstance(request.accepted_renderer, ORJSONRenderer):
             return build(request, *args, **kwargs)
         key = answer_key(request)
-        found = cache.get_many([VERSION_KEY, key]) if settings.API_SERVER_CACHE else {}
-        version = _ensure_version(found.get(VERSION_KEY))
-        stored = found.get(key)
+        found, stored = _version_and_answer(key) if settings.API_SERVER_CACHE else (None, None)
+        version = _ensure_version(found)
         if stored is not None and stored[0] == version:
             return self.http_answer(request, *stored[1:])
 

@@ -14,9 +14,9 @@ from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.fields import StreamField
 from wagtail.models import Site
 
-from clinics.models import ClinicHomePage
-
-from ..models import ReadTotal
+from cms.sites import UnknownClinic, find_clinic, is_clinic_site
+from treatments.models import ReadTotal
+from treatments.selectors import original_id_expression
 
 # PostgreSQL's integer column range: a page id outside it is never a page.
 MAX_ID = 2**31 - 1
@@ -46,19 +46,6 @@ def parse_id(value: str, name: str) -> int:
     return number
 
 
-def find_clinic(value: str) -> Site:
-    """The branch Site named by its home page's slug or by its hostname."""
-    sites = Site.objects.select_related("root_page").order_by(
-        "-is_default_site", "hostname", "port"
-    )
-    site = sites.filter(root_page__slug=value, root_page__depth=2).first()
-    if site is None:
-        site = sites.filter(hostname=value.lower()).first()
-    if site is None or not issubclass(site.root_page.specific_class, ClinicHomePage):
-        raise BadRequestError(f"unknown clinic: '{value[:100]}'")
-    return site
-
-
 def clinic_for_request(request) -> Site:
     """``?clinic=<slug or hostname>``, else the Site serving the request's hostname.
 
@@ -69,9 +56,12 @@ def clinic_for_request(request) -> Site:
     if value is not None:
         if not value:
             raise BadRequestError("clinic must be a clinic's slug or hostname")
-        return find_clinic(value)
+        try:
+            return find_clinic(value)
+        except UnknownClinic as e:
+            raise BadRequestError(str(e)) from e
     site = Site.find_for_request(request)
-    if site is None or not issubclass(site.root_page.specific_class, ClinicHomePage):
+    if not is_clinic_site(site):
         raise BadRequestError("no clinic serves this hostname: pass ?clinic=<slug or hostname>")
     return site
 
@@ -167,10 +157,10 @@ class ClinicOrderingFilter(BaseFilterBackend):
 
 def with_read_count(queryset):
     """``read_count``: the original's total (an alias has none of its own), 0 before any read."""
-    total = ReadTotal.objects.filter(
-        page_id=Coalesce(OuterRef("alias_of_id"), OuterRef("pk"))
-    ).values("count")[:1]
-    return queryset.annotate(read_count=Coalesce(Subquery(total), 0))
+    total = ReadTotal.objects.filter(page_id=OuterRef("original_page_id")).values("count")[:1]
+    return queryset.annotate(original_page_id=original_id_expression()).annotate(
+        read_count=Coalesce(Subquery(total), 0)
+    )
 
 
 class SearchParametersFilter(BaseFilterBackend):

@@ -11,8 +11,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
-from .models import DailyRead, TreatmentPage
-from .selectors import daily_totals, reads_by_article_and_branch, visible_site_ids
+from ..models import TreatmentPage
+from .history import daily_totals, reads_by_article_and_branch, visible_site_ids
+from .models import DailyRead
 
 PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "365": "Last 365 days"}
 DEFAULT_PERIOD = "30"

@@ -2,12 +2,9 @@
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from clinics.api import ClinicsAPIViewSet
-from treatments.api.views import (
-    ClinicDocumentsAPIViewSet,
-    ClinicImagesAPIViewSet,
-    ClinicPagesAPIViewSet,
-)
+from .clinics import ClinicsAPIViewSet
+from .media import ClinicDocumentsAPIViewSet, ClinicImagesAPIViewSet
+from .pages import ClinicPagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ClinicPagesAPIViewSet)

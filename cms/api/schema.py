@@ -10,12 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
+from treatments.serializers import ConditionSerializer
+
 from .filters import MAX_ID, MAX_OFFSET
-from .serializers import ConditionSerializer
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "treatments.api.throttling.PartnerKeyAuthentication"
+    target_class = "cms.api.throttling.PartnerKeyAuthentication"
     name = "partnerKey"
 
     def get_security_definition(self, auto_schema):

@@ -6,8 +6,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from clinics.services import sync_library_group
-from treatments.demo import DEMO_BRANCHES, load_demo_branch, load_seed_article
+from clinics.groups import sync_library_group
+from cms.demo import DEMO_BRANCHES, load_demo_branch, load_seed_article
 
 
 class Command(BaseCommand):

@@ -1,0 +1,166 @@
+"""``/api/v2/pages/``: Wagtail's pages endpoint, scoped to one clinic."""
+
+from functools import cached_property
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from rest_framework.fields import DateTimeField, IntegerField
+from rest_framework.response import Response
+from wagtail.api import APIField
+from wagtail.api.v2.filters import (
+    AncestorOfFilter,
+    ChildOfFilter,
+    DescendantOfFilter,
+    LocaleFilter,
+    SearchFilter,
+    TranslationOfFilter,
+)
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.models import Page
+
+from treatments.models import TreatmentPage
+
+from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from .filters import (
+    ClinicOrderingFilter,
+    SearchParametersFilter,
+    StrictFieldsFilter,
+    clinic_for_request,
+    parse_id,
+    with_read_count,
+)
+from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
+from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
+from .schema import pages_detail, pages_find, pages_listing
+
+
+class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
+    """``/api/v2/pages/``: live, public pages of one clinic (``?clinic=`` or the hostname).
+
+    Drafts, private pages (password, login or group restricted, for every caller) and pages of
+    other branches or of the library are in no answer: every filter, ``find`` and detail starts
+    from ``get_base_queryset``.
+    """
+
+    filter_backends = [
+        SearchParametersFilter,
+        StrictFieldsFilter,
+        ChildOfFilter,
+        AncestorOfFilter,
+        DescendantOfFilter,
+        ClinicOrderingFilter,
+        TranslationOfFilter,
+        LocaleFilter,
+        SearchFilter,  # last: search results cannot be filtered further
+    ]
+    pagination_class = ClinicPagination
+    known_query_parameters = (PagesAPIViewSet.known_query_parameters - {"site"}) | {"clinic"}
+    # The library original an alias copies is no public page: its id would lead nowhere.
+    meta_fields = [name for name in PagesAPIViewSet.meta_fields if name != "alias_of"]
+    orderable_annotations = {"read_count": with_read_count}
+    id_parameters = ("child_of", "descendant_of", "ancestor_of", "translation_of")
+
+    @classmethod
+    def get_body_fields(cls, model):
+        fields = super().get_body_fields(model)
+        if issubclass(model, TreatmentPage):
+            fields += [
+                # From ReadTotal of the original: an alias shows its library article's reads.
+                APIField("read_count", serializer=IntegerField(read_only=True)),
+                APIField("read_count_refreshed_at", serializer=DateTimeField(read_only=True)),
+            ]
+        return fields
+
+    @pages_listing
+    def listing_view(self, request):
+        return super().listing_view(request)
+
+    @pages_detail
+    def detail_view(self, request, pk):
+        return super().detail_view(request, pk)
+
+    @cached_property
+    def clinic_site(self):
+        return clinic_for_request(self.request)
+
+    def get_root_page(self):
+        return self.clinic_site.root_page
+
+    def get_base_queryset(self):
+        return self._base_queryset
+
+    @cached_property
+    def _base_queryset(self):
+        # public() hides every restricted page whoever asks, so answers never depend on a login.
+        return (
+            Page.objects.live().public().descendant_of(self.clinic_site.root_page, inclusive=True)
+        )
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Page.objects.none()
+        return super().get_queryset()
+
+    def check_query_parameters(self, queryset):
+        super().check_query_parameters(queryset)
+        for name in self.id_parameters:
+            value = self.request.GET.get(name)
+            if value is not None and not (value == "root" and name != "ancestor_of"):
+                parse_id(value, name)
+
+    def get_object(self):
+        if not hasattr(self, "_cached_object"):
+            page = get_object_or_404(self.get_base_queryset(), pk=self.kwargs["pk"])
+            self._cached_object = page.specific
+        return self._cached_object
+
+    @pages_find
+    def find_view(self, request):
+        self.check_detail_parameters(DETAIL_PARAMETERS | self.find_query_parameters)
+        if "id" in request.GET:
+            parse_id(request.GET["id"], "id")
+        elif "html_path" not in request.GET:
+            raise BadRequestError("find needs id or html_path")
+        return super().find_view(request)
+
+    def find_object(self, queryset, request):
+        if "html_path" in request.GET:
+            components = [part for part in request.GET["html_path"].split("/") if part]
+            try:
+                page, _, _ = self.clinic_site.root_page.specific.route(request, components)
+            except Http404:
+                return None
+            return queryset.filter(id=page.id).first()
+        return queryset.filter(id=request.GET["id"]).first()
+
+    def build_listing(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        items = list(self.paginate_queryset(self.filter_queryset(queryset)))
+        serializer = self.get_serializer(items, many=True)
+        with self.resolving_links(items):
+            data = serializer.data
+        return self.get_paginated_response(data)
+
+    def build_detail(self, request, pk):
+        page = self.get_object()
+        serializer = self.get_serializer(page)
+        with self.resolving_links([page]):
+            data = serializer.data
+        return Response(data)
+
+    def get_serializer(self, instance, *args, **kwargs):
+        serializer = super().get_serializer(instance, *args, **kwargs)
+        items = instance if kwargs.get("many") else [instance]
+        fields = serializer.child.Meta.fields if kwargs.get("many") else serializer.Meta.fields
+        prefetch_api_relations(items, fields)
+        share_site_root_paths(items)
+        if "read_count" in fields or "read_count_refreshed_at" in fields:
+            attach_read_totals(items)
+        return serializer
+
+    def resolving_links(self, items):
+        links = ClinicLinks(self.clinic_site, self.get_base_queryset())
+        links.preload(linked_page_ids(items))
+        return resolving_links_for(links)
