@@ -110,8 +110,9 @@ class Processes:
             args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
-    def start(self):
-        gunicorn = [
+    def gunicorn(self) -> list[str]:
+        """The web server as the load runs it: two threaded workers."""
+        return [
             self.python,
             "-m",
             "gunicorn",
@@ -127,6 +128,9 @@ class Processes:
             "--log-level",
             "warning",
         ]
+
+    def start(self):
+        gunicorn = self.gunicorn()
         beat = [
             self.python,
             "-m",
@@ -337,27 +341,7 @@ def main():
         pending = reads.pending_batches()
 
         procs = Processes(port, workdir)
-        procs.others = [
-            procs._start(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "bench.wsgi" if False else "cms.wsgi",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-w",
-                    "2",
-                    "-k",
-                    "gthread",
-                    "--threads",
-                    "8",
-                    "--log-level",
-                    "warning",
-                ],
-                "gunicorn-wrk",
-            )
-        ]
+        procs.others = [procs._start(procs.gunicorn(), "gunicorn-wrk")]
         wait_until_up(port)
         host, path = targets[0][1], f"/api/v2/pages/{targets[0][0]}/read/"
         wrk(port, "/bench/fixed/", workdir, seconds=3)  # warm both gunicorn workers

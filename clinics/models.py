@@ -9,7 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Collection, Page, Site
 
-from cms.models import GalleryImage
+from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
 
 from .blocks import OpeningHoursBlock
@@ -22,14 +22,7 @@ class ClinicHomePage(Page):
     is_clinic_root = True
 
     intro = models.TextField(blank=True)
-    hero_image = models.ForeignKey(
-        "cms.CustomImage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The branch's main picture, at the top of its home page.",
-    )
+    hero_image = hero_image_field("The branch's main picture, at the top of its home page.")
 
     content_panels = [
         *Page.content_panels,

@@ -38,6 +38,18 @@ class CustomRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
+def hero_image_field(help_text: str) -> models.ForeignKey:
+    """A page's main picture: optional, kept as a blank when the image is deleted."""
+    return models.ForeignKey(
+        CustomImage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
 class GalleryImage(Orderable):
     """One picture of a page's gallery; each page type adds its ParentalKey named ``page``."""
 

@@ -82,7 +82,19 @@ def image_representation(
     return data
 
 
-class ImageRenditionsField(serializers.Field):
+class BulkRenditionsField(serializers.Field):
+    """A read-only field of images in the named sizes, loaded for the whole answer at once."""
+
+    # The API's generic prefetch skips fields that load their own rows in bulk.
+    loads_in_bulk = True
+
+    def __init__(self, sizes: Mapping[str, str] | None = None, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+        self.sizes = dict(sizes or RENDITION_SIZES)
+
+
+class ImageRenditionsField(BulkRenditionsField):
     """An image foreign key as renditions in a few sizes, or null.
 
     JSON::
@@ -91,14 +103,6 @@ class ImageRenditionsField(serializers.Field):
                        "width": 320, "height": 320, "url": "https://media.example.org/..."},
          "card": {...}, "hero": {...}}
     """
-
-    # Loads its images for the whole listing itself; the API's generic prefetch skips it.
-    loads_in_bulk = True
-
-    def __init__(self, sizes: Mapping[str, str] | None = None, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-        self.sizes = dict(sizes or RENDITION_SIZES)
 
     def get_attribute(self, instance):
         attname = instance._meta.get_field(self.source).attname
@@ -111,18 +115,11 @@ class ImageRenditionsField(serializers.Field):
         return image_representation(value, self.sizes, self.context.get("request"))
 
 
-class GalleryField(serializers.Field):
+class GalleryField(BulkRenditionsField):
     """A page's gallery (an orderable child relation of ``GalleryImage``), in order.
 
     JSON: ``[{"caption": "The treatment room", "image": {<ImageRenditionsField sizes>}}]``.
     """
-
-    loads_in_bulk = True
-
-    def __init__(self, sizes: Mapping[str, str] | None = None, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-        self.sizes = dict(sizes or RENDITION_SIZES)
 
     def get_attribute(self, instance):
         return instance

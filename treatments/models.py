@@ -11,7 +11,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from cms.models import GalleryImage
+from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
 
 from .blocks import TreatmentStreamBlock
@@ -85,14 +85,7 @@ class TreatmentPage(Page):
         blank=True,
         help_text="Left by the importer: unanswered questions and lines it could not place.",
     )
-    hero_image = models.ForeignKey(
-        "cms.CustomImage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown at the top of the article and on cards that link to it.",
-    )
+    hero_image = hero_image_field("Shown at the top of the article and on cards that link to it.")
 
     content_panels = [
         *Page.content_panels,

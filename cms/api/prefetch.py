@@ -4,7 +4,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from wagtail.models import Page, Site
 
-from cms.renditions import GalleryField
 from treatments.models import ReadTotal
 from treatments.selectors import original_id_expression
 
@@ -14,8 +13,9 @@ def prefetch_api_relations(items: list, fields: list[str]) -> None:
 
     Covers inline children (ParentalKey), many-to-many fields and foreign keys alike, so an
     APIField added later (an image, a gallery) is fetched in bulk without a change here.
-    Fields whose serializer loads its rows for the whole answer itself (``GalleryField``) are
-    skipped: prefetching them too read the same rows twice.
+    Fields whose serializer loads its rows for the whole answer itself (``loads_in_bulk``: the
+    image and gallery fields of ``cms.renditions``) are skipped: prefetching them too would read
+    the same rows twice.
     """
     if not items:
         return
@@ -23,7 +23,7 @@ def prefetch_api_relations(items: list, fields: list[str]) -> None:
     self_loading = {
         api_field.name
         for api_field in getattr(model, "api_fields", [])
-        if isinstance(getattr(api_field, "serializer", None), GalleryField)
+        if getattr(getattr(api_field, "serializer", None), "loads_in_bulk", False)
     }
     lookups = []
     for name in fields:

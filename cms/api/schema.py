@@ -145,6 +145,8 @@ SEARCH_OPERATOR = _query("search_operator", "How search terms combine", enum=["a
 ORDER = _query(
     "order", "Comma-separated fields, - for descending: -read_count, -first_published_at, random"
 )
+# What every listing takes: fields, paging, ordering and search.
+LISTING = [FIELDS, LIMIT, OFFSET, ORDER, SEARCH, SEARCH_OPERATOR]
 ERRORS = {
     400: OpenApiResponse(MessageSerializer, "Bad input"),
     404: OpenApiResponse(MessageSerializer, "Not found"),
@@ -167,12 +169,7 @@ pages_listing = extend_schema(
     parameters=[
         CLINIC,
         _query("type", "Page type, e.g. treatments.TreatmentPage"),
-        FIELDS,
-        LIMIT,
-        OFFSET,
-        ORDER,
-        SEARCH,
-        SEARCH_OPERATOR,
+        *LISTING,
         _query("child_of", "Children of this page id (or root)"),
         _query("descendant_of", "Descendants of this page id (or root)"),
         _page_id("ancestor_of", "Ancestors of this page id"),
@@ -216,15 +213,7 @@ def media_listing(kind: str):
         operation_id=f"{kind}_list",
         summary=f"List {kind}",
         description=f"{kind.capitalize()} in public collections.",
-        parameters=[
-            FIELDS,
-            LIMIT,
-            OFFSET,
-            ORDER,
-            SEARCH,
-            SEARCH_OPERATOR,
-            _query("title", "Title"),
-        ],
+        parameters=[*LISTING, _query("title", "Title")],
         responses={200: MediaListingSerializer, **CONDITIONAL, **ERRORS},
     )
 
