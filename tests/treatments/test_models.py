@@ -92,11 +92,10 @@ def test_clinic_home_accepts_only_a_treatment_index():
 
 
 @pytest.mark.django_db
-def test_an_offered_article_follows_its_library_original(library, make_branch, offer):
+def test_an_offered_article_follows_its_library_original(library, north, offer):
     """Publishing the library article updates the alias a branch shows."""
-    _, _, index = make_branch("north")
     article = TreatmentPageFactory(parent=library, summary="First.")
-    alias = offer(article, index)
+    alias = offer(article, north.index)
 
     article.summary = "Second."
     article.save_revision().publish()
