@@ -25,16 +25,13 @@ def ids(response):
 
 
 @pytest.mark.django_db
-def test_clinic_filter_returns_only_that_branchs_articles(client, library, north, south, offer):
+def test_clinic_filter_returns_only_that_branchs_articles(client, world):
     """Each branch lists its own aliases and articles, never another's or the library's."""
-    shared = TreatmentPageFactory(parent=library)
-    north_alias = offer(shared, north.index)
-    south_alias = offer(shared, south.index)
-    north_own = TreatmentPageFactory(parent=north.index)
+    north_ids = [world.north_alias.pk, world.north_own.pk]
 
-    assert ids(client.get(ARTICLES + "&clinic=north")) == [north_alias.pk, north_own.pk]
-    assert ids(client.get(ARTICLES + "&clinic=south.example.org")) == [south_alias.pk]
-    assert ids(client.get(ARTICLES, HTTP_HOST="south.example.org")) == [south_alias.pk]
+    assert ids(client.get(ARTICLES + "&clinic=north")) == north_ids
+    assert ids(client.get(ARTICLES + "&clinic=south.example.org")) == [world.south_alias.pk]
+    assert ids(client.get(ARTICLES, HTTP_HOST="south.example.org")) == [world.south_alias.pk]
 
 
 @pytest.mark.django_db
