@@ -1,10 +1,22 @@
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
-from wagtail.models import Page
+from django.core.cache import cache
+from wagtail.models import Page, Site
 
-from tests.factories import TreatmentLibraryPageFactory
+from clinics.models import ClinicHomePage
+from tests.factories import (
+    ClinicHomePageFactory,
+    Logins,
+    TreatmentIndexPageFactory,
+    World,
+    add_logins,
+    build_world,
+)
+from treatments.models import TreatmentIndexPage
+from treatments.services import get_or_create_library
 
 # S3 (moto) fixtures for media tests.
 pytest_plugins = ["tests.s3"]
@@ -77,8 +89,15 @@ def root_page(db) -> Page:
 
 
 @pytest.fixture
-def library(root_page):
-    return TreatmentLibraryPageFactory(parent=root_page)
+def library(db):
+    """The one library, placed as the services place it (``world`` shares it)."""
+    return get_or_create_library()
+
+
+@pytest.fixture
+def empty_cache():
+    """No answer cached by an earlier test: the cache (Redis) outlives test transactions."""
+    cache.clear()
 
 
 CHROMIUM_ARGS = [
@@ -124,14 +143,20 @@ def admin_login(page, live_server, username, password):
     page.wait_for_url(f"{live_server.url}/admin/")
 
 
+class Branch(NamedTuple):
+    site: Site
+    home: ClinicHomePage
+    index: TreatmentIndexPage
+
+
 @pytest.fixture
 def make_branch(root_page):
-    """Build a branch as the tree holds one: Site -> ClinicHomePage -> TreatmentIndexPage."""
-    from wagtail.models import Site
+    """Build a bare branch as the tree holds one: Site -> ClinicHomePage -> TreatmentIndexPage.
 
-    from tests.factories import ClinicHomePageFactory, TreatmentIndexPageFactory
+    No groups, collection or ClinicSettings: for the API, which needs the tree only.
+    """
 
-    def make(slug: str, hostname: str | None = None):
+    def make(slug: str, hostname: str | None = None) -> Branch:
         home = ClinicHomePageFactory(parent=root_page, title=slug.title(), slug=slug)
         index = TreatmentIndexPageFactory(parent=home)
         site = Site.objects.create(
@@ -140,16 +165,38 @@ def make_branch(root_page):
             root_page=home,
             site_name=slug.title(),
         )
-        return site, home, index
+        return Branch(site, home, index)
 
     return make
 
 
 @pytest.fixture
+def north(make_branch) -> Branch:
+    return make_branch("north")
+
+
+@pytest.fixture
+def south(make_branch) -> Branch:
+    return make_branch("south")
+
+
+@pytest.fixture
 def offer():
-    """Offer a library article at a branch: an alias under the branch's treatment index."""
+    """Offer a library article at a bare branch: an alias under the branch's treatment index."""
 
     def make(article, index):
         return article.create_alias(parent=index, update_slug=article.slug)
 
     return make
+
+
+@pytest.fixture
+def world(db) -> World:
+    """A library article offered at North and South, branches made by create_clinic."""
+    return build_world()
+
+
+@pytest.fixture
+def logins(world) -> Logins:
+    """Library editor, and an editor and a moderator per branch of ``world``."""
+    return add_logins(world)

@@ -9,7 +9,6 @@ import datetime
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -36,10 +35,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.mark.django_db
@@ -85,13 +81,12 @@ def test_docs_page_renders_the_schema(client):
 
 
 @pytest.fixture
-def seeded(library, make_branch, offer):
+def seeded(library, north, offer):
     """The seed article offered at one branch, with settings, for requests to find."""
-    site, _, index = make_branch("north")
     article, _ = load_seed_article()
-    offer(article, index)
+    offer(article, north.index)
     ClinicSettings.objects.create(
-        site=site,
+        site=north.site,
         name="North",
         opening_hours=[
             (
@@ -105,7 +100,7 @@ def seeded(library, make_branch, offer):
             )
         ],
     )
-    return site
+    return north.site
 
 
 @pytest.fixture

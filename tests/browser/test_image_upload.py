@@ -26,13 +26,12 @@ def fetch(url: str, host: str | None = None) -> tuple[int, bytes, str]:
 
 
 def test_image_uploaded_in_the_admin_reaches_the_api_as_an_s3_rendition(
-    live_server, browser_page, s3_media, s3_endpoint, make_branch, tmp_path
+    live_server, browser_page, s3_media, s3_endpoint, north, tmp_path
 ):
     """An editor uploads a photo with alt text, sets it as an article's hero and publishes;
     the API's rendition URL answers 200 from the S3 server with the resized image."""
     get_user_model().objects.create_superuser("editor", "editor@example.com", "editor-pass-1")
-    site, _, index = make_branch("north")
-    article = TreatmentPageFactory(parent=index, title="Dry needling")
+    article = TreatmentPageFactory(parent=north.index, title="Dry needling")
     photo = tmp_path / "needles.jpg"
     photo.write_bytes(image_bytes(size=(1600, 1000)))
     page = browser_page
@@ -65,7 +64,7 @@ def test_image_uploaded_in_the_admin_reaches_the_api_as_an_s3_rendition(
     article.refresh_from_db()
     assert article.live and article.hero_image_id == image.pk
     url = f"{live_server.url}/api/v2/pages/{article.pk}/"
-    status, body, _ = fetch(url, host=site.hostname)
+    status, body, _ = fetch(url, host=north.site.hostname)
     assert status == 200
     hero = json.loads(body)["hero_image"]
     assert hero["card"]["alt"] == "Thin needles placed along the lower back"

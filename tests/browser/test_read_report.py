@@ -10,11 +10,7 @@ from wagtail.models import Site
 
 from tests.conftest import admin_login
 from tests.factories import UserFactory
-from tests.treatments.read_helpers import (
-    BROWSER_UA,
-    build_group,
-    flush_reads_redis,
-)
+from tests.treatments.read_helpers import BROWSER_UA, flush_reads_redis
 from treatments.models import DailyRead
 from treatments.reads import buffer, served
 
@@ -31,19 +27,18 @@ def screenshot(page, name):
 
 
 def test_marketing_sees_reads_per_article_and_branch_with_a_daily_chart(
-    live_server, browser_page, library, make_branch, offer
+    live_server, browser_page, world
 ):
-    group = build_group(library, make_branch, offer)
     today = timezone.localdate()
     for days_ago in range(30):
         DailyRead.objects.create(
-            page=group.library_article,
-            site=group.north,
+            page=world.article,
+            site=world.north.site,
             date=today - timedelta(days_ago),
             count=5 + (days_ago * 7) % 11,
         )
-    DailyRead.objects.create(page=group.library_article, site=group.south, date=today, count=40)
-    DailyRead.objects.create(page=group.own_article, site=group.north, date=today, count=12)
+    DailyRead.objects.create(page=world.article, site=world.south.site, date=today, count=40)
+    DailyRead.objects.create(page=world.north_own, site=world.north.site, date=today, count=12)
     UserFactory(username="marketing", password="reads-pass-123", is_superuser=True, is_staff=True)
     page = browser_page
     admin_login(page, live_server, "marketing", "reads-pass-123")
@@ -66,7 +61,7 @@ def test_marketing_sees_reads_per_article_and_branch_with_a_daily_chart(
     page.keyboard.press("Escape")
     screenshot(page, "read-report")
 
-    page.goto(f"{live_server.url}/admin/reports/reads/?period=7&site={group.north.id}")
+    page.goto(f"{live_server.url}/admin/reports/reads/?period=7&site={world.north.site.id}")
 
     assert page.locator("svg.reads-chart rect").count() == 7
     assert [
@@ -106,17 +101,14 @@ def partner_site():
     server.shutdown()
 
 
-def test_a_partner_page_counts_a_read_with_send_beacon(
-    live_server, browser, library, make_branch, offer, partner_site
-):
+def test_a_partner_page_counts_a_read_with_send_beacon(live_server, browser, world, partner_site):
     flush_reads_redis()
-    article_group = build_group(library, make_branch, offer)
     Site.objects.filter(hostname="localhost").delete()  # Wagtail's initial site
-    article_group.north.hostname = "localhost"
-    article_group.north.save()
+    world.north.site.hostname = "localhost"
+    world.north.site.save()
     served.rebuild_served_map()
     holder, partner_origin = partner_site
-    holder["beacon"] = f"{live_server.url}/api/v2/pages/{article_group.north_alias.id}/read/"
+    holder["beacon"] = f"{live_server.url}/api/v2/pages/{world.north_alias.id}/read/"
     context = browser.new_context(user_agent=BROWSER_UA)
     page = context.new_page()
 
@@ -127,7 +119,7 @@ def test_a_partner_page_counts_a_read_with_send_beacon(
 
     assert response.status == 204
     day = timezone.localdate().isoformat()
-    field = f"{article_group.library_article.id}:{article_group.north.id}:{day}"
+    field = f"{world.article.id}:{world.north.site.id}:{day}"
     assert buffer.redis_client().hget(buffer.LIVE, field) == "1"
     context.close()
     flush_reads_redis()

@@ -10,16 +10,13 @@ from clinics.models import ClinicSettings
 CLINICS = "/api/v2/clinics/"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture
-def north(make_branch):
-    site, home, index = make_branch("north")
-    ClinicSettings.objects.create(
-        site=site,
+def north_settings(north):
+    return ClinicSettings.objects.create(
+        site=north.site,
         name="North Clinic",
         address="1 North Road",
         phone="+44 20 0000 0001",
@@ -38,11 +35,9 @@ def north(make_branch):
             ("day", {"weekday": "sun", "closed": True}),
         ],
     )
-    return site
 
 
-@pytest.mark.django_db
-def test_clinic_detail_shows_its_settings(client, north):
+def test_clinic_detail_shows_its_settings(client, north_settings):
     data = client.get(f"{CLINICS}north/").json()
 
     assert data == {
@@ -63,11 +58,9 @@ def test_clinic_detail_shows_its_settings(client, north):
     assert client.get(f"{CLINICS}north.example.org/").json()["slug"] == "north"
 
 
-@pytest.mark.django_db
 def test_clinic_listing_has_every_branch_even_without_settings(
-    client, north, make_branch, django_assert_num_queries
+    client, north_settings, south, django_assert_num_queries
 ):
-    make_branch("south")
     client.get(CLINICS)
     cache.clear()
 
@@ -82,7 +75,6 @@ def test_clinic_listing_has_every_branch_even_without_settings(
     assert not ClinicSettings.objects.filter(site__hostname="south.example.org").exists()
 
 
-@pytest.mark.django_db
 def test_clinic_listing_query_count_does_not_grow(client, make_branch, django_assert_num_queries):
     for n in range(5):
         make_branch(f"branch-{n}")
@@ -93,19 +85,17 @@ def test_clinic_listing_query_count_does_not_grow(client, make_branch, django_as
         assert len(client.get(CLINICS).json()["items"]) == 5
 
 
-@pytest.mark.django_db
-def test_a_settings_save_updates_the_clinic_answer(client, north):
+def test_a_settings_save_updates_the_clinic_answer(client, north_settings):
     assert client.get(f"{CLINICS}north/").json()["phone"] == "+44 20 0000 0001"
 
-    settings = ClinicSettings.objects.get(site=north)
+    settings = ClinicSettings.objects.get(site=north_settings.site)
     settings.phone = "+44 20 0000 0002"
     settings.save()
 
     assert client.get(f"{CLINICS}north/").json()["phone"] == "+44 20 0000 0002"
 
 
-@pytest.mark.django_db
-def test_unknown_clinic_and_bad_input_are_json_4xx(client, north):
+def test_unknown_clinic_and_bad_input_are_json_4xx(client, north_settings):
     response = client.get(f"{CLINICS}nowhere/")
     assert response.status_code == 404
     assert response.json() == {"message": "unknown clinic: 'nowhere'"}

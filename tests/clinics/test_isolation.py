@@ -2,10 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from wagtail_factories import DocumentFactory
 
 from clinics import offering, services
 from clinics.models import ClinicSettings
-from tests.clinics.conftest import make_document, make_image
+from tests.factories import ImageFactory
 from treatments.models import TreatmentPage
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,9 @@ def refused(client, response) -> bool:
     return False
 
 
-def test_explorer_starts_at_own_branch(client, world):
+def test_explorer_starts_at_own_branch(client, world, logins):
     """The north editor's explorer opens on North and lists North's pages only."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
     north_home, south_home = world.north.site.root_page_id, world.south.site.root_page_id
     library = world.article.get_parent().pk
 
@@ -40,9 +41,9 @@ def test_explorer_starts_at_own_branch(client, world):
     assert "South cupping" not in listing and "south-editor" not in listing
 
 
-def test_listing_filters_name_only_own_site(client, world):
+def test_listing_filters_name_only_own_site(client, world, logins):
     """The explorer's Site filter offers North only, not the other branches."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
     index = world.north_alias.get_parent()
 
     body = client.get(f"/admin/pages/{index.pk}/").content.decode()
@@ -63,9 +64,9 @@ def test_listing_filters_name_only_own_site(client, world):
         "/admin/settings/clinics/clinicsettings/{south_site}/",
     ],
 )
-def test_north_editor_is_refused_south_and_library_urls(client, world, url):
+def test_north_editor_is_refused_south_and_library_urls(client, world, logins, url):
     """Another branch's pages and settings, and library articles, are refused (never a 500)."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
     south_index = world.south_alias.get_parent()
     url = url.format(
         south_home=world.south.site.root_page_id,
@@ -80,9 +81,9 @@ def test_north_editor_is_refused_south_and_library_urls(client, world, url):
     assert refused(client, client.get(url))
 
 
-def test_north_editor_cannot_change_library_or_south_content_by_post(client, world):
+def test_north_editor_cannot_change_library_or_south_content_by_post(client, world, logins):
     """A forged edit of the library article or of South's page changes nothing."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
     data = {"title": "Hacked", "slug": "ims", "action-publish": "publish"}
 
     for page in (world.article, world.south_own):
@@ -92,9 +93,9 @@ def test_north_editor_cannot_change_library_or_south_content_by_post(client, wor
 
 
 @pytest.mark.parametrize("target", ["south_home", "south_index", "library", "root"])
-def test_explorer_urls_outside_the_branch_lead_back_to_it(client, world, target):
+def test_explorer_urls_outside_the_branch_lead_back_to_it(client, world, logins, target):
     """Opening South's or the library's listing sends the editor back to his own branch."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
     page_id = {
         "south_home": world.south.site.root_page_id,
         "south_index": world.south_alias.get_parent().pk,
@@ -108,9 +109,9 @@ def test_explorer_urls_outside_the_branch_lead_back_to_it(client, world, target)
     assert response.url == f"/admin/pages/{world.north.site.root_page_id}/"
 
 
-def test_admin_search_finds_only_own_branch(client, world):
+def test_admin_search_finds_only_own_branch(client, world, logins):
     """Searching pages finds North's alias and own article, never South's or the library's."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
 
     body = client.get("/admin/pages/search/", {"q": "North sports"}).content.decode()
     ims = client.get("/admin/pages/search/", {"q": "needling"}).content.decode()
@@ -123,9 +124,9 @@ def test_admin_search_finds_only_own_branch(client, world):
     assert "South cupping" not in cupping
 
 
-def test_page_chooser_offers_only_own_branch(client, world):
+def test_page_chooser_offers_only_own_branch(client, world, logins):
     """Choosing a page to link to, the editor sees his branch, not South or the library."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
 
     root = client.get("/admin/choose-page/").content.decode()
     index = client.get(f"/admin/choose-page/{world.north_alias.get_parent().pk}/").content.decode()
@@ -140,9 +141,9 @@ def test_page_chooser_offers_only_own_branch(client, world):
     assert "North sports massage" in found
 
 
-def test_reports_list_only_own_branch(client, world):
+def test_reports_list_only_own_branch(client, world, logins):
     """The aging-pages report lists North's pages and none of South's or the library's."""
-    client.force_login(world.north_moderator)
+    client.force_login(logins.north_moderator)
 
     body = client.get("/admin/reports/aging-pages/").content.decode()
 
@@ -150,17 +151,17 @@ def test_reports_list_only_own_branch(client, world):
     assert "South cupping" not in body
 
 
-def test_images_and_documents_stay_in_own_collection(client, world):
+def test_images_and_documents_stay_in_own_collection(client, world, logins):
     """North's editor lists and edits North's media; South's are refused."""
     north_image, south_image = (
-        make_image(world.north, "north-door"),
-        make_image(world.south, "south-door"),
+        ImageFactory(title="north-door", collection=world.north.collection),
+        ImageFactory(title="south-door", collection=world.south.collection),
     )
     north_doc, south_doc = (
-        make_document(world.north, "north-leaflet"),
-        make_document(world.south, "south-leaflet"),
+        DocumentFactory(title="north-leaflet", collection=world.north.collection),
+        DocumentFactory(title="south-leaflet", collection=world.south.collection),
     )
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
 
     images = client.get("/admin/images/").content.decode()
     chooser = client.get("/admin/images/chooser/").json()["html"]
@@ -177,9 +178,9 @@ def test_images_and_documents_stay_in_own_collection(client, world):
     assert south_image.__class__.objects.filter(pk=south_image.pk).exists()
 
 
-def test_settings_editable_for_own_branch_only(client, world):
+def test_settings_editable_for_own_branch_only(client, world, logins):
     """North's editor edits North's settings; the settings menu never leads to South's."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
     own = f"/admin/settings/clinics/clinicsettings/{world.north.site.pk}/"
 
     assert client.get("/admin/settings/clinics/clinicsettings/").url == own
@@ -206,9 +207,9 @@ def test_settings_editable_for_own_branch_only(client, world):
     assert ClinicSettings.for_site(world.south.site).name == "South"
 
 
-def test_branch_editor_sees_alias_as_library_content(client, world):
+def test_branch_editor_sees_alias_as_library_content(client, world, logins):
     """An offered article says it comes from the library and is edited there, not here."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
 
     body = client.get(f"/admin/pages/{world.north_alias.pk}/edit/").content.decode()
 
@@ -220,9 +221,9 @@ def test_branch_editor_sees_alias_as_library_content(client, world):
     assert "Convert this alias" not in body
 
 
-def test_branch_moderator_may_withdraw_but_not_fork_an_alias(client, world):
+def test_branch_moderator_may_withdraw_but_not_fork_an_alias(client, world, logins):
     """Deleting the alias withdraws it from North only; converting it to a copy is refused."""
-    client.force_login(world.north_moderator)
+    client.force_login(logins.north_moderator)
 
     notice = " ".join(
         client.get(f"/admin/pages/{world.north_alias.pk}/edit/").content.decode().split()
@@ -243,17 +244,17 @@ def test_branch_moderator_may_withdraw_but_not_fork_an_alias(client, world):
     )
 
 
-def test_branch_editor_cannot_withdraw_a_live_alias(client, world):
+def test_branch_editor_cannot_withdraw_a_live_alias(client, world, logins):
     """Editors draft; taking a live article off the site is a moderator's decision."""
-    client.force_login(world.north_editor)
+    client.force_login(logins.north_editor)
 
     assert refused(client, client.post(f"/admin/pages/{world.north_alias.pk}/delete/"))
     assert TreatmentPage.objects.filter(pk=world.north_alias.pk).exists()
 
 
-def test_library_editor_edits_library_and_sees_branches(client, world):
+def test_library_editor_edits_library_and_sees_branches(client, world, logins):
     """The library editor's article says where it is shown and links to the branches view."""
-    client.force_login(world.library_editor)
+    client.force_login(logins.library_editor)
 
     body = client.get(f"/admin/pages/{world.article.pk}/edit/").content.decode()
 
@@ -262,9 +263,9 @@ def test_library_editor_edits_library_and_sees_branches(client, world):
     assert reverse("clinics_article_branches", args=[world.article.pk]) in body
 
 
-def test_library_editor_is_refused_branch_pages(client, world):
+def test_library_editor_is_refused_branch_pages(client, world, logins):
     """Library editors write the library; branches' own pages and settings are not theirs."""
-    client.force_login(world.library_editor)
+    client.force_login(logins.library_editor)
 
     assert refused(client, client.get(f"/admin/pages/{world.north_own.pk}/edit/"))
     assert refused(
@@ -272,13 +273,13 @@ def test_library_editor_is_refused_branch_pages(client, world):
     )
 
 
-def test_library_editor_offers_and_withdraws_in_one_action(client, world):
+def test_library_editor_offers_and_withdraws_in_one_action(client, world, logins):
     """Ticking branches offers the article at all of them; one button withdraws from one."""
 
     east = services.create_clinic(name="East", hostname="east.test")
     west = services.create_clinic(name="West", hostname="west.test")
     url = reverse("clinics_article_branches", args=[world.article.pk])
-    client.force_login(world.library_editor)
+    client.force_login(logins.library_editor)
 
     page = client.get(url).content.decode()
     assert f'value="{east.pk}"' in page and "Withdraw from North" in page
@@ -297,9 +298,9 @@ def test_library_editor_offers_and_withdraws_in_one_action(client, world):
 
 
 @pytest.mark.parametrize("who", ["north_editor", "north_moderator", "south_editor"])
-def test_branch_editors_are_refused_the_branches_view(client, world, who):
+def test_branch_editors_are_refused_the_branches_view(client, world, logins, who):
     """Only library editors decide which branches carry a library article."""
-    client.force_login(getattr(world, who))
+    client.force_login(getattr(logins, who))
     url = reverse("clinics_article_branches", args=[world.article.pk])
 
     assert refused(client, client.get(url))
@@ -316,9 +317,9 @@ def test_branches_view_refuses_non_library_pages(client, world, admin_user):
         assert response.status_code == 404 or refused(client, response)
 
 
-def test_unpublishing_an_alias_is_refused_with_the_way_to_withdraw(client, world):
+def test_unpublishing_an_alias_is_refused_with_the_way_to_withdraw(client, world, logins):
     """Unpublishing would not last (the next library publish restores it), so it is refused."""
-    client.force_login(world.north_moderator)
+    client.force_login(logins.north_moderator)
 
     response = client.post(f"/admin/pages/{world.north_alias.pk}/unpublish/", follow=True)
 

@@ -12,7 +12,7 @@ from wagtail.models import (
 
 from clinics import groups, offering, services
 from clinics.models import ClinicBranch, ClinicHomePage, ClinicSettings
-from tests.clinics.conftest import make_image
+from tests.factories import ImageFactory
 from treatments.models import TreatmentIndexPage, TreatmentPage
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_branches_carrying_costs_two_queries(world, extra_branches, django_asser
     assert len(carried) == 2 + extra_branches
 
 
-def test_rename_changes_name_and_hostname_and_keeps_everything_else(world):
+def test_rename_changes_name_and_hostname_and_keeps_everything_else(world, logins):
     """Renaming keeps the slug, pages, aliases and group members."""
     services.rename_clinic(world.north, name="North Harbour", hostname="harbour.test")
 
@@ -193,7 +193,7 @@ def test_rename_changes_name_and_hostname_and_keeps_everything_else(world):
     assert (home.title, home.slug) == ("North Harbour", "north")
     assert ClinicSettings.for_site(branch.site).name == "North Harbour"
     assert branch.editors.name == "North Harbour editors"
-    assert list(branch.editors.user_set.all()) == [world.north_editor]
+    assert list(branch.editors.user_set.all()) == [logins.north_editor]
     assert branch.collection.name == "North Harbour"
     alias = TreatmentPage.objects.get(pk=world.north_alias.pk)
     assert alias.url_path == "/north/treatments/ims/"
@@ -210,7 +210,7 @@ def test_rename_refuses_a_hostname_another_branch_uses(world):
 
 def test_delete_removes_branch_but_not_library_or_other_branch(world):
     """Deleting a branch takes its site, pages, aliases, groups and collection; media are kept."""
-    image = make_image(world.north, "North front door")
+    image = ImageFactory(title="North front door", collection=world.north.collection)
     north = world.north
     ids = {
         "home": north.site.root_page_id,

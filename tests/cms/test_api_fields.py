@@ -58,18 +58,19 @@ def illustrated_article(index, n: int):
 
 @pytest.mark.parametrize("articles", [1, 6])
 def test_listing_loads_images_once_whatever_its_size(
-    client, make_branch, articles, django_assert_num_queries
+    client, north, articles, django_assert_num_queries
 ):
     """Once the renditions exist, a listing makes none and its queries stay flat."""
-    site, _, index = make_branch("north")
     for n in range(articles):
-        illustrated_article(index, n)
-    client.get(LISTING, HTTP_HOST=site.hostname)  # makes the renditions, warms per-process caches
+        illustrated_article(north.index, n)
+    client.get(
+        LISTING, HTTP_HOST=north.site.hostname
+    )  # makes the renditions, warms per-process caches
     renditions = CustomRendition.objects.count()
     assert renditions == 3 * articles * len(RENDITION_SIZES)
 
     with django_assert_num_queries(LISTING_QUERIES):
-        response = client.get(LISTING, HTTP_HOST=site.hostname)
+        response = client.get(LISTING, HTTP_HOST=north.site.hostname)
 
     assert response.status_code == 200
     items = response.json()["items"]
@@ -79,26 +80,24 @@ def test_listing_loads_images_once_whatever_its_size(
     assert CustomRendition.objects.count() == renditions
 
 
-def test_first_listing_makes_each_rendition_once(client, make_branch):
+def test_first_listing_makes_each_rendition_once(client, north):
     """An image shown twice in one listing (hero here, gallery there) is rendered once per size."""
-    site, _, index = make_branch("north")
     shared = make_image("shared")
-    first = TreatmentPageFactory(parent=index, hero_image=shared)
-    second = TreatmentPageFactory(parent=index)
+    first = TreatmentPageFactory(parent=north.index, hero_image=shared)
+    second = TreatmentPageFactory(parent=north.index)
     TreatmentGalleryImage.objects.create(page=second, image=shared, sort_order=0)
 
-    data = client.get(LISTING, HTTP_HOST=site.hostname).json()
+    data = client.get(LISTING, HTTP_HOST=north.site.hostname).json()
 
     assert CustomRendition.objects.filter(image=shared).count() == len(RENDITION_SIZES)
     by_id = {item["id"]: item for item in data["items"]}
     assert by_id[first.pk]["hero_image"] == by_id[second.pk]["gallery_images"][0]["image"]
 
 
-def test_article_detail_shows_renditions_in_every_size(client, make_branch):
-    site, _, index = make_branch("north")
-    article = illustrated_article(index, 1)
+def test_article_detail_shows_renditions_in_every_size(client, north):
+    article = illustrated_article(north.index, 1)
 
-    data = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=site.hostname).json()
+    data = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=north.site.hostname).json()
 
     hero = data["hero_image"]
     image = article.hero_image
@@ -114,55 +113,51 @@ def test_article_detail_shows_renditions_in_every_size(client, make_branch):
         "credit": "Clinic photo",
         "width": 800,
         "height": 450,
-        "url": f"http://{site.hostname}{image.get_rendition('fill-800x450').url}",
+        "url": f"http://{north.site.hostname}{image.get_rendition('fill-800x450').url}",
     }
     assert [item["caption"] for item in data["gallery_images"]] == ["Step 1", "Step 2"]
 
 
-def test_article_without_images_shows_null_and_an_empty_gallery(client, make_branch):
-    site, _, index = make_branch("north")
-    article = TreatmentPageFactory(parent=index)
+def test_article_without_images_shows_null_and_an_empty_gallery(client, north):
+    article = TreatmentPageFactory(parent=north.index)
 
-    data = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=site.hostname).json()
+    data = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=north.site.hostname).json()
 
     assert data["hero_image"] is None
     assert data["gallery_images"] == []
 
 
-def test_branch_home_page_shows_its_hero_image_and_gallery(client, make_branch):
-    site, home, _ = make_branch("north")
-    home.hero_image = make_image("front-door")
-    home.save()
+def test_branch_home_page_shows_its_hero_image_and_gallery(client, north):
+    north.home.hero_image = make_image("front-door")
+    north.home.save()
     ClinicGalleryImage.objects.create(
-        page=home, image=make_image("waiting-room"), caption="Waiting room", sort_order=0
+        page=north.home, image=make_image("waiting-room"), caption="Waiting room", sort_order=0
     )
 
-    data = client.get(f"/api/v2/pages/{home.pk}/", HTTP_HOST=site.hostname).json()
+    data = client.get(f"/api/v2/pages/{north.home.pk}/", HTTP_HOST=north.site.hostname).json()
 
     assert data["hero_image"]["thumbnail"]["alt"] == "front-door, described"
     assert data["gallery_images"][0]["caption"] == "Waiting room"
     assert data["gallery_images"][0]["image"]["card"]["width"] == 800
 
 
-def test_image_whose_file_is_gone_is_shown_as_null(client, make_branch):
+def test_image_whose_file_is_gone_is_shown_as_null(client, north):
     """A missing original (deleted from the bucket by hand) never turns into a 500."""
-    site, _, index = make_branch("north")
-    article = TreatmentPageFactory(parent=index, hero_image=make_image("lost"))
+    article = TreatmentPageFactory(parent=north.index, hero_image=make_image("lost"))
     article.hero_image.file.storage.delete(article.hero_image.file.name)
 
-    response = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=site.hostname)
+    response = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=north.site.hostname)
 
     assert response.status_code == 200
     assert response.json()["hero_image"] is None
 
 
-def test_offered_article_shows_the_library_originals_images(client, library, make_branch, offer):
+def test_offered_article_shows_the_library_originals_images(client, library, north, offer):
     """A branch's alias of a library article carries the original's hero image and gallery."""
-    site, _, index = make_branch("north")
     original = illustrated_article(library, 1)
-    alias = offer(original, index)
+    alias = offer(original, north.index)
 
-    data = client.get(f"/api/v2/pages/{alias.pk}/", HTTP_HOST=site.hostname).json()
+    data = client.get(f"/api/v2/pages/{alias.pk}/", HTTP_HOST=north.site.hostname).json()
 
     assert data["hero_image"]["card"]["id"] == original.hero_image_id
     assert [item["caption"] for item in data["gallery_images"]] == ["Step 1", "Step 2"]

@@ -56,7 +56,7 @@ def bucket_keys(endpoint: str, bucket: str) -> set[str]:
 
 
 def test_admin_upload_lands_on_s3_and_the_api_serves_a_rendition_over_http(
-    admin_client, client, s3_media, s3_endpoint, make_branch
+    admin_client, client, s3_media, s3_endpoint, north
 ):
     """An image uploaded in the admin is stored in the bucket; the API's rendition URL answers."""
     response = upload_image(admin_client)
@@ -64,9 +64,8 @@ def test_admin_upload_lands_on_s3_and_the_api_serves_a_rendition_over_http(
     image = CustomImage.objects.get()
     assert image.file.name in bucket_keys(s3_endpoint, s3_media)
 
-    site, _, index = make_branch("north")
-    article = TreatmentPageFactory(parent=index, hero_image=image)
-    data = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=site.hostname).json()
+    article = TreatmentPageFactory(parent=north.index, hero_image=image)
+    data = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=north.site.hostname).json()
 
     card = data["hero_image"]["card"]
     assert card["id"] == image.pk
@@ -81,16 +80,15 @@ def test_admin_upload_lands_on_s3_and_the_api_serves_a_rendition_over_http(
     assert PILImage.open(io.BytesIO(body)).size == (800, 450)
 
 
-def test_renditions_are_generated_once_and_reused(admin_client, client, s3_media, make_branch):
+def test_renditions_are_generated_once_and_reused(admin_client, client, s3_media, north):
     """A second API request reuses the stored renditions instead of making new files."""
     upload_image(admin_client)
     image = CustomImage.objects.get()
-    site, _, index = make_branch("north")
-    article = TreatmentPageFactory(parent=index, hero_image=image)
+    article = TreatmentPageFactory(parent=north.index, hero_image=image)
 
-    first = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=site.hostname).json()
+    first = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=north.site.hostname).json()
     assert CustomRendition.objects.filter(image=image).count() == len(RENDITION_SIZES)
-    second = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=site.hostname).json()
+    second = client.get(f"/api/v2/pages/{article.pk}/", HTTP_HOST=north.site.hostname).json()
 
     assert CustomRendition.objects.filter(image=image).count() == len(RENDITION_SIZES)
     assert first["hero_image"] == second["hero_image"]

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.treatments.read_helpers import build_group, flush_reads_redis
+from tests.treatments.read_helpers import flush_reads_redis
 from treatments.reads import served
 
 
@@ -13,8 +13,7 @@ def read_buffer():
 
 
 @pytest.fixture
-def group(library, make_branch, offer):
-    """Two branches offering one library article, with the beacon's map of them built."""
-    built = build_group(library, make_branch, offer)
+def world(world, read_buffer):
+    """The two branches with the beacon's map of them built, as their commit would build it."""
     served.rebuild_served_map()
-    return built
+    return world

@@ -13,19 +13,9 @@ ARTICLES = PAGES + "?type=treatments.TreatmentPage"
 
 
 @pytest.fixture
-def north(make_branch):
-    return make_branch("north")
-
-
-@pytest.fixture
-def south(make_branch):
-    return make_branch("south")
-
-
-@pytest.fixture
 def seed(library, north, offer):
     article, _ = load_seed_article()
-    alias = offer(article, north[2])
+    alias = offer(article, north.index)
     return article, alias
 
 
@@ -35,16 +25,13 @@ def ids(response):
 
 
 @pytest.mark.django_db
-def test_clinic_filter_returns_only_that_branchs_articles(client, library, north, south, offer):
+def test_clinic_filter_returns_only_that_branchs_articles(client, world):
     """Each branch lists its own aliases and articles, never another's or the library's."""
-    shared = TreatmentPageFactory(parent=library)
-    north_alias = offer(shared, north[2])
-    south_alias = offer(shared, south[2])
-    north_own = TreatmentPageFactory(parent=north[2])
+    north_ids = [world.north_alias.pk, world.north_own.pk]
 
-    assert ids(client.get(ARTICLES + "&clinic=north")) == [north_alias.pk, north_own.pk]
-    assert ids(client.get(ARTICLES + "&clinic=south.example.org")) == [south_alias.pk]
-    assert ids(client.get(ARTICLES, HTTP_HOST="south.example.org")) == [south_alias.pk]
+    assert ids(client.get(ARTICLES + "&clinic=north")) == north_ids
+    assert ids(client.get(ARTICLES + "&clinic=south.example.org")) == [world.south_alias.pk]
+    assert ids(client.get(ARTICLES, HTTP_HOST="south.example.org")) == [world.south_alias.pk]
 
 
 @pytest.mark.django_db
@@ -113,7 +100,7 @@ def test_seed_article_detail_has_structured_fields(client, seed):
 @pytest.mark.django_db
 def test_read_count_comes_from_the_original_and_orders_the_listing(client, library, north, offer):
     quiet, popular = TreatmentPageFactory(parent=library), TreatmentPageFactory(parent=library)
-    quiet_alias, popular_alias = offer(quiet, north[2]), offer(popular, north[2])
+    quiet_alias, popular_alias = offer(quiet, north.index), offer(popular, north.index)
     ReadTotal.objects.create(page=quiet, count=3)
     ReadTotal.objects.create(page=popular, count=30)
 
@@ -143,8 +130,8 @@ def test_rich_text_links_point_to_the_clinics_alias(client, library, north, sout
             )
         ],
     )
-    offer(target, north[2])
-    north_linking, south_linking = offer(linking, north[2]), offer(linking, south[2])
+    offer(target, north.index)
+    north_linking, south_linking = offer(linking, north.index), offer(linking, south.index)
 
     north_body = client.get(f"{PAGES}{north_linking.pk}/?clinic=north").json()["body"]
     south_body = client.get(f"{PAGES}{south_linking.pk}/?clinic=south").json()["body"]
@@ -161,24 +148,24 @@ def test_search_finds_other_names_within_the_clinic(client, library, north, sout
     article = TreatmentPageFactory(parent=library, title="Intramuscular Stimulation")
     TreatmentOtherName.objects.create(page=article, name="Dry needling")
     article.save_revision().publish()
-    north_alias, _ = offer(article, north[2]), offer(article, south[2])
-    TreatmentPageFactory(parent=north[2], title="Massage", summary="Hands.", body=[])
+    north_alias, _ = offer(article, north.index), offer(article, south.index)
+    TreatmentPageFactory(parent=north.index, title="Massage", summary="Hands.", body=[])
 
     assert ids(client.get(ARTICLES + "&clinic=north&search=needling")) == [north_alias.pk]
 
 
 def _hidden_pages(library, north, south, offer, django_user_model):
     """Pages north must never show: a draft, an unpublished one, private ones, south's."""
-    draft = TreatmentPageFactory(parent=north[2], live=False, title="Draft")
-    unpublished = TreatmentPageFactory(parent=north[2], title="Unpublished")
+    draft = TreatmentPageFactory(parent=north.index, live=False, title="Draft")
+    unpublished = TreatmentPageFactory(parent=north.index, title="Unpublished")
     unpublished.unpublish()
-    private = TreatmentPageFactory(parent=north[2], title="Private")
+    private = TreatmentPageFactory(parent=north.index, title="Private")
     PageViewRestriction.objects.create(
         page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
     )
-    members = TreatmentPageFactory(parent=north[2], title="Members")
+    members = TreatmentPageFactory(parent=north.index, title="Members")
     PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
-    southern = TreatmentPageFactory(parent=south[2], title="Southern")
+    southern = TreatmentPageFactory(parent=south.index, title="Southern")
     original = TreatmentPageFactory(parent=library, title="Library only")
     return [draft, unpublished, private, members, southern, original]
 
@@ -187,15 +174,14 @@ def _hidden_pages(library, north, south, offer, django_user_model):
 def test_hidden_pages_are_in_no_answer(client, library, north, south, offer, django_user_model):
     """Not in listings, search, child_of, descendant_of, find or detail, even logged in."""
     hidden = _hidden_pages(library, north, south, offer, django_user_model)
-    visible = TreatmentPageFactory(parent=north[2], title="Visible")
+    visible = TreatmentPageFactory(parent=north.index, title="Visible")
     user = django_user_model.objects.create_superuser("admin", "a@example.com", "pw")
     client.force_login(user)
-    home, index = north[1], north[2]
 
     assert ids(client.get(ARTICLES + "&clinic=north")) == [visible.pk]
-    assert ids(client.get(PAGES + f"?clinic=north&child_of={index.pk}")) == [visible.pk]
-    assert ids(client.get(PAGES + f"?clinic=north&descendant_of={home.pk}")) == [
-        index.pk,
+    assert ids(client.get(PAGES + f"?clinic=north&child_of={north.index.pk}")) == [visible.pk]
+    assert ids(client.get(PAGES + f"?clinic=north&descendant_of={north.home.pk}")) == [
+        north.index.pk,
         visible.pk,
     ]
     for page in hidden:
@@ -206,15 +192,14 @@ def test_hidden_pages_are_in_no_answer(client, library, north, south, offer, dja
         assert client.get(f"{PAGES}find/?clinic=north&id={page.pk}").status_code == 404
         found = client.get(f"{PAGES}find/?clinic=north&html_path=treatments/{page.slug}/")
         assert found.status_code == 404
-    south_index = hidden[4].get_parent()
-    response = client.get(PAGES + f"?clinic=north&child_of={south_index.pk}")
+    response = client.get(PAGES + f"?clinic=north&child_of={south.index.pk}")
     assert response.status_code == 400
     assert response.json() == {"message": "parent page doesn't exist"}
 
 
 @pytest.mark.django_db
 def test_find_by_path_redirects_to_the_clinics_detail(client, north):
-    visible = TreatmentPageFactory(parent=north[2], slug="massage")
+    visible = TreatmentPageFactory(parent=north.index, slug="massage")
 
     response = client.get(f"{PAGES}find/?clinic=north&html_path=/treatments/massage/")
 
@@ -259,7 +244,7 @@ def test_bad_listing_input_is_a_400_with_a_message(client, north, query, message
 
 @pytest.mark.django_db
 def test_bad_detail_and_method_input_is_a_4xx_json(client, north):
-    page = TreatmentPageFactory(parent=north[2])
+    page = TreatmentPageFactory(parent=north.index)
 
     assert client.get(f"{PAGES}99999999999/?clinic=north").status_code == 404
     assert client.get(f"{PAGES}abc/?clinic=north").json() == {"message": "not found"}
@@ -275,7 +260,7 @@ def test_bad_detail_and_method_input_is_a_4xx_json(client, north):
 
 @pytest.mark.django_db
 def test_session_guidance_lists_in_editor_order(client, north):
-    page = TreatmentPageFactory(parent=north[2])
+    page = TreatmentPageFactory(parent=north.index)
     page.session_guidance = [
         SessionGuidance(condition="B", min_sessions=1, max_sessions=2),
         SessionGuidance(condition="A", note="More"),
@@ -300,7 +285,7 @@ def test_session_guidance_lists_in_editor_order(client, north):
     ],
 )
 def test_search_and_ordering_combinations_answer_200_or_400(client, library, north, offer, query):
-    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north[2])
+    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north.index)
 
     response = client.get(ARTICLES + "&clinic=north" + query)
 
@@ -310,7 +295,7 @@ def test_search_and_ordering_combinations_answer_200_or_400(client, library, nor
 
 @pytest.mark.django_db
 def test_head_answers_like_get_without_a_body(client, north):
-    TreatmentPageFactory(parent=north[2])
+    TreatmentPageFactory(parent=north.index)
     get = client.get(ARTICLES + "&clinic=north")
 
     head = client.head(ARTICLES + "&clinic=north")
@@ -327,7 +312,7 @@ def test_head_answers_like_get_without_a_body(client, north):
 )
 def test_any_search_text_answers_200(client, library, north, offer, search):
     """Search text goes to PostgreSQL's full-text parser: none of it may break the query."""
-    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north[2])
+    offer(TreatmentPageFactory(parent=library, title="Dry needle"), north.index)
 
     query = {"type": "treatments.TreatmentPage", "clinic": "north", "search": search}
     response = client.get(PAGES, query)

@@ -1,22 +1,12 @@
 """Who may call the API how often, and from which browser origins."""
 
 import pytest
-from django.core.cache import cache
 
 PAGES = "/api/v2/pages/?clinic=north"
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
-@pytest.fixture
-def north(make_branch):
-    return make_branch("north")
-
-
-@pytest.mark.django_db
 def test_anonymous_clients_are_throttled_per_address(client, north, settings):
     settings.API_THROTTLE_RATES = {"anon": "3/minute", "partner": "100/minute"}
 
@@ -27,7 +17,6 @@ def test_anonymous_clients_are_throttled_per_address(client, north, settings):
     assert other_address.status_code == 200
 
 
-@pytest.mark.django_db
 def test_a_throttled_answer_says_when_to_retry(client, north, settings):
     settings.API_THROTTLE_RATES = {"anon": "1/minute", "partner": "none"}
     client.get(PAGES)
@@ -39,7 +28,6 @@ def test_a_throttled_answer_says_when_to_retry(client, north, settings):
     assert response.json()["message"].startswith("Request was throttled.")
 
 
-@pytest.mark.django_db
 def test_partners_have_their_own_allowance(client, north, settings):
     settings.API_PARTNER_KEYS = {"acme": "acme-key", "beta": "beta-key"}
     settings.API_THROTTLE_RATES = {"anon": "1/minute", "partner": "2/minute"}
@@ -53,7 +41,6 @@ def test_partners_have_their_own_allowance(client, north, settings):
     assert beta.status_code == 200
 
 
-@pytest.mark.django_db
 def test_a_wrong_partner_key_is_401(client, north, settings):
     settings.API_PARTNER_KEYS = {"acme": "acme-key"}
 
@@ -63,7 +50,6 @@ def test_a_wrong_partner_key_is_401(client, north, settings):
     assert response.json() == {"message": "unknown API key"}
 
 
-@pytest.mark.django_db
 def test_cors_allows_configured_partner_origins_only(client, north, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.com"]
 

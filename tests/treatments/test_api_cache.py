@@ -1,7 +1,6 @@
 """HTTP validators and the server-side answer cache: fast, and never stale after a change."""
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import TreatmentPageFactory
 from treatments.models import ReadTotal
@@ -10,24 +9,15 @@ from treatments.reads.events import read_totals_refreshed
 PAGES = "/api/v2/pages/"
 LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=summary,read_count"
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def north(make_branch):
-    return make_branch("north")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture
 def offered(library, north, offer):
     article = TreatmentPageFactory(parent=library, summary="First text.")
-    return article, offer(article, north[2])
+    return article, offer(article, north.index)
 
 
-@pytest.mark.django_db
 def test_answers_carry_validators_and_cache_control(client, offered):
     response = client.get(LISTING)
 
@@ -39,7 +29,6 @@ def test_answers_carry_validators_and_cache_control(client, offered):
     assert "Accept" in response["Vary"]
 
 
-@pytest.mark.django_db
 def test_conditional_get_answers_304(client, offered):
     first = client.get(LISTING)
 
@@ -54,7 +43,6 @@ def test_conditional_get_answers_304(client, offered):
     assert other_etag.status_code == 200
 
 
-@pytest.mark.django_db
 def test_a_warm_answer_costs_no_query(client, offered, django_assert_num_queries):
     _, alias = offered
     detail = f"{PAGES}{alias.pk}/?clinic=north"
@@ -67,7 +55,6 @@ def test_a_warm_answer_costs_no_query(client, offered, django_assert_num_queries
     assert again.content == first_detail.content
 
 
-@pytest.mark.django_db
 def test_with_the_server_cache_off_validators_still_work(
     client, offered, settings, django_assert_num_queries
 ):
@@ -80,7 +67,6 @@ def test_with_the_server_cache_off_validators_still_work(
     assert again.status_code == 304
 
 
-@pytest.mark.django_db
 def test_publishing_the_library_article_updates_every_clinic_answer_at_once(client, offered):
     """The branch alias detail and the listings show the new text on the next request."""
     article, alias = offered
@@ -96,7 +82,6 @@ def test_publishing_the_library_article_updates_every_clinic_answer_at_once(clie
     assert client.get(detail, HTTP_IF_NONE_MATCH=old_etag).status_code == 200
 
 
-@pytest.mark.django_db
 def test_unpublishing_removes_the_article_from_every_answer(client, offered):
     article, alias = offered
     detail = f"{PAGES}{alias.pk}/?clinic=north"
@@ -109,7 +94,6 @@ def test_unpublishing_removes_the_article_from_every_answer(client, offered):
     assert client.get(LISTING).json()["items"] == []
 
 
-@pytest.mark.django_db
 def test_a_draft_save_changes_no_answer(client, offered):
     article, _ = offered
     client.get(LISTING)
@@ -120,7 +104,6 @@ def test_a_draft_save_changes_no_answer(client, offered):
     assert client.get(LISTING).json()["items"][0]["summary"] == "First text."
 
 
-@pytest.mark.django_db
 def test_read_refresh_signal_updates_read_count(client, offered):
     """Refreshes write in bulk (no model signals); their signal alone must purge."""
     article, _ = offered
@@ -134,18 +117,15 @@ def test_read_refresh_signal_updates_read_count(client, offered):
     assert client.get(LISTING).json()["items"][0]["read_count"] == 5
 
 
-@pytest.mark.django_db
-def test_moving_a_page_out_of_the_branch_removes_it(client, library, north, make_branch):
-    own = TreatmentPageFactory(parent=north[2])
-    _, _, south_index = make_branch("south")
+def test_moving_a_page_out_of_the_branch_removes_it(client, north, south):
+    own = TreatmentPageFactory(parent=north.index)
     assert [i["id"] for i in client.get(LISTING).json()["items"]] == [own.pk]
 
-    own.move(south_index, pos="last-child")
+    own.move(south.index, pos="last-child")
 
     assert client.get(LISTING).json()["items"] == []
 
 
-@pytest.mark.django_db
 def test_the_browsable_api_is_never_stored(client, offered):
     html = client.get(LISTING, HTTP_ACCEPT="text/html")
     json_answer = client.get(LISTING)
@@ -155,22 +135,18 @@ def test_the_browsable_api_is_never_stored(client, offered):
     assert "ETag" not in html
 
 
-@pytest.mark.django_db
-def test_answers_differ_per_hostname(client, library, make_branch, offer):
+def test_answers_differ_per_hostname(client, north, south):
     """Without ?clinic= the hostname picks the branch, so it is part of the cache key."""
-    _, _, north_index = make_branch("north")
-    _, _, south_index = make_branch("south")
-    north_only = TreatmentPageFactory(parent=north_index)
+    north_only = TreatmentPageFactory(parent=north.index)
     url = PAGES + "?type=treatments.TreatmentPage"
 
-    north = client.get(url, HTTP_HOST="north.example.org").json()["items"]
-    south = client.get(url, HTTP_HOST="south.example.org").json()["items"]
+    north_items = client.get(url, HTTP_HOST="north.example.org").json()["items"]
+    south_items = client.get(url, HTTP_HOST="south.example.org").json()["items"]
 
-    assert [i["id"] for i in north] == [north_only.pk]
-    assert south == []
+    assert [i["id"] for i in north_items] == [north_only.pk]
+    assert south_items == []
 
 
-@pytest.mark.django_db
 def test_a_stored_answer_is_served_without_running_the_api_view(client, offered, monkeypatch):
     """A warm hit returns the stored bytes before DRF builds its request or runs the view."""
     from cms.api.pages import ClinicPagesAPIViewSet
@@ -192,7 +168,6 @@ def test_a_stored_answer_is_served_without_running_the_api_view(client, offered,
     assert not_modified.status_code == 304
 
 
-@pytest.mark.django_db
 def test_a_stored_answer_does_not_skip_keys_negotiation_or_rates(client, offered, settings):
     """Wrong partner keys, browsers asking for HTML and throttled clients get what DRF gives."""
     stored = client.get(LISTING)
@@ -210,7 +185,6 @@ def test_a_stored_answer_does_not_skip_keys_negotiation_or_rates(client, offered
     assert rates[-1] == 429
 
 
-@pytest.mark.django_db
 def test_a_stored_answer_is_not_served_after_a_publish(client, offered):
     """The early path checks the content version as the view does: a publish is seen at once."""
     article, _ = offered

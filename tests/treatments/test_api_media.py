@@ -9,10 +9,7 @@ IMAGES = "/api/v2/images/"
 DOCUMENTS = "/api/v2/documents/"
 IMAGE_LISTING_QUERIES = 4  # restricted collections, count, images, tags
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def image(**kwargs):

@@ -38,13 +38,12 @@ def full_article(parent, conditions, guidance_rows: int):
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 20, 100])
 def test_listing_query_count_is_flat(
-    client, library, make_branch, offer, articles, django_assert_num_queries
+    client, library, north, offer, articles, django_assert_num_queries
 ):
     """Full articles with inline children, conditions and reads: the same queries at any size."""
-    _, _, index = make_branch("north")
     conditions = ConditionFactory.create_batch(2)
     for _ in range(articles):
-        offer(full_article(library, conditions, guidance_rows=3), index)
+        offer(full_article(library, conditions, guidance_rows=3), north.index)
     client.get(FULL_LISTING)  # warm per-process caches (content types, site root paths)
 
     with django_assert_num_queries(LISTING_QUERIES):
@@ -60,10 +59,11 @@ def test_listing_query_count_is_flat(
 @pytest.mark.django_db
 @pytest.mark.parametrize("guidance_rows", [1, 10])
 def test_detail_query_count_is_flat(
-    client, library, make_branch, offer, guidance_rows, django_assert_num_queries
+    client, library, north, offer, guidance_rows, django_assert_num_queries
 ):
-    _, _, index = make_branch("north")
-    alias = offer(full_article(library, ConditionFactory.create_batch(3), guidance_rows), index)
+    alias = offer(
+        full_article(library, ConditionFactory.create_batch(3), guidance_rows), north.index
+    )
     url = f"{PAGES}{alias.pk}/?clinic=north"
     client.get(url)
 
@@ -76,18 +76,17 @@ def test_detail_query_count_is_flat(
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 20])
 def test_links_in_rich_text_cost_the_same_for_any_number_of_articles(
-    client, library, make_branch, offer, articles, django_assert_num_queries
+    client, library, north, offer, articles, django_assert_num_queries
 ):
     """Linked pages of the whole page of results resolve in two queries together."""
-    _, _, index = make_branch("north")
     target = TreatmentPageFactory(parent=library, body=[])
-    offer(target, index)
+    offer(target, north.index)
     answer = f'<p><a linktype="page" id="{target.pk}">see</a></p>'
     for _ in range(articles):
         page = TreatmentPageFactory(
             parent=library, body=[("question", {"question": "Q?", "answer": answer})]
         )
-        offer(page, index)
+        offer(page, north.index)
     url = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=body&limit=100"
     client.get(url)
 

@@ -2,7 +2,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.test.utils import WagtailTestUtils
 
-from clinics.models import ClinicHomePage
 from tests.factories import ConditionFactory, TreatmentPageFactory
 from treatments.models import (
     SessionGuidance,
@@ -10,16 +9,36 @@ from treatments.models import (
     TreatmentLibraryPage,
     TreatmentPage,
 )
+from treatments.services import get_or_create_library
 
 
-def test_articles_live_in_the_library_or_a_branch_index():
-    assert set(TreatmentPage.parent_page_types) == {
-        "treatments.TreatmentLibraryPage",
-        "treatments.TreatmentIndexPage",
-    }
-    assert TreatmentPage.subpage_types == []
-    assert TreatmentIndexPage.parent_page_types == ["clinics.ClinicHomePage"]
-    assert TreatmentLibraryPage.max_count == 1
+@pytest.mark.django_db
+def test_articles_are_written_in_the_library_or_a_branch_index(root_page, library, north):
+    """Not at the top of the tree, on a clinic's home page, or under another article."""
+    article = TreatmentPageFactory(parent=library)
+
+    assert TreatmentPage.can_create_at(library)
+    assert TreatmentPage.can_create_at(north.index)
+    for parent in (root_page, north.home, article):
+        assert not TreatmentPage.can_create_at(parent), parent
+
+
+@pytest.mark.django_db
+def test_a_branch_index_goes_on_a_clinic_home_page_only(root_page, library, north):
+    assert TreatmentIndexPage.can_create_at(north.home)
+    for parent in (root_page, library, north.index):
+        assert not TreatmentIndexPage.can_create_at(parent), parent
+
+
+@pytest.mark.django_db
+def test_the_library_is_made_once_at_the_top_of_the_tree(root_page, north):
+    """A second library is refused: every branch offers articles from the one library."""
+    assert TreatmentLibraryPage.can_create_at(root_page)
+    assert not TreatmentLibraryPage.can_create_at(north.home)
+
+    get_or_create_library()
+
+    assert not TreatmentLibraryPage.can_create_at(root_page)
 
 
 @pytest.mark.django_db
@@ -87,16 +106,10 @@ class TestEditPage(WagtailTestUtils):
 
 
 @pytest.mark.django_db
-def test_clinic_home_accepts_only_a_treatment_index():
-    assert ClinicHomePage.subpage_types == ["treatments.TreatmentIndexPage"]
-
-
-@pytest.mark.django_db
-def test_an_offered_article_follows_its_library_original(library, make_branch, offer):
+def test_an_offered_article_follows_its_library_original(library, north, offer):
     """Publishing the library article updates the alias a branch shows."""
-    _, _, index = make_branch("north")
     article = TreatmentPageFactory(parent=library, summary="First.")
-    alias = offer(article, index)
+    alias = offer(article, north.index)
 
     article.summary = "Second."
     article.save_revision().publish()

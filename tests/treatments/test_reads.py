@@ -24,49 +24,46 @@ def key(original, site) -> str:
 
 
 @pytest.mark.parametrize("articles", [1, 25])
-def test_a_read_costs_no_sql(
-    client, library, make_branch, offer, articles, django_assert_num_queries
-):
+def test_a_read_costs_no_sql(client, library, north, offer, articles, django_assert_num_queries):
     """Counting a read is Redis only, however many articles the branches serve."""
-    north, _, index = make_branch("north")
-    aliases = [offer(TreatmentPageFactory(parent=library), index) for _ in range(articles)]
+    aliases = [offer(TreatmentPageFactory(parent=library), north.index) for _ in range(articles)]
     served.rebuild_served_map()
 
     with django_assert_num_queries(0):
-        response = beacon(client, aliases[-1].id, north)
+        response = beacon(client, aliases[-1].id, north.site)
 
     assert response.status_code == 204
     assert response.content == b""
-    assert buffered() == {key(aliases[-1].alias_of, north): 1}
+    assert buffered() == {key(aliases[-1].alias_of, north.site): 1}
 
 
-def test_reads_of_a_library_article_count_for_the_original_and_the_branch(client, group):
-    assert beacon(client, group.north_alias.id, group.north).status_code == 204
-    assert beacon(client, group.south_alias.id, group.south).status_code == 204
-    assert beacon(client, group.own_article.id, group.north).status_code == 204
+def test_reads_of_a_library_article_count_for_the_original_and_the_branch(client, world):
+    assert beacon(client, world.north_alias.id, world.north.site).status_code == 204
+    assert beacon(client, world.south_alias.id, world.south.site).status_code == 204
+    assert beacon(client, world.north_own.id, world.north.site).status_code == 204
 
     assert buffered() == {
-        key(group.library_article, group.north): 1,
-        key(group.library_article, group.south): 1,
-        key(group.own_article, group.north): 1,
+        key(world.article, world.north.site): 1,
+        key(world.article, world.south.site): 1,
+        key(world.north_own, world.north.site): 1,
     }
 
 
 @pytest.mark.parametrize("case", ["unknown", "other-branch", "library-original", "unpublished"])
 def test_ids_a_branch_does_not_serve_are_not_found(
-    client, group, case, django_capture_on_commit_callbacks
+    client, world, case, django_capture_on_commit_callbacks
 ):
     page_id = {
         "unknown": 999_999_999,
-        "other-branch": group.south_alias.id,
-        "library-original": group.library_article.id,
-        "unpublished": group.own_article.id,
+        "other-branch": world.south_alias.id,
+        "library-original": world.article.id,
+        "unpublished": world.north_own.id,
     }[case]
     if case == "unpublished":
         with django_capture_on_commit_callbacks(execute=True):
-            group.own_article.unpublish()
+            world.north_own.unpublish()
 
-    response = beacon(client, page_id, group.north)
+    response = beacon(client, page_id, world.north.site)
 
     assert response.status_code == 404
     assert "No published article" in response.json()["message"]
@@ -74,44 +71,43 @@ def test_ids_a_branch_does_not_serve_are_not_found(
 
 
 def test_pages_in_a_private_section_are_not_counted(
-    client, group, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        PageViewRestriction.objects.create(page=group.own_article, restriction_type="login")
+        PageViewRestriction.objects.create(page=world.north_own, restriction_type="login")
 
-    assert beacon(client, group.own_article.id, group.north).status_code == 404
+    assert beacon(client, world.north_own.id, world.north.site).status_code == 404
 
 
 def test_a_newly_offered_article_is_counted_once_the_change_commits(
-    client, group, library, offer, django_capture_on_commit_callbacks
+    client, world, offer, django_capture_on_commit_callbacks
 ):
-    article = TreatmentPageFactory(parent=library)
-    north_index = group.north_alias.get_parent()
+    article = TreatmentPageFactory(parent=world.library)
+    north_index = world.north_alias.get_parent()
     with django_capture_on_commit_callbacks(execute=True):
         alias = offer(article, north_index)
 
-    assert beacon(client, alias.id, group.north).status_code == 204
+    assert beacon(client, alias.id, world.north.site).status_code == 204
 
 
 def test_deleted_and_moved_articles_follow_the_tree(
-    client, group, make_branch, django_capture_on_commit_callbacks
+    client, world, make_branch, django_capture_on_commit_callbacks
 ):
     """After a delete or a move commits, the map knows: gone is 404, moved counts elsewhere."""
-    _, _, east_index = make_branch("east")
-    east = east_index.get_site()
+    east = make_branch("east")
     with django_capture_on_commit_callbacks(execute=True):
-        group.own_article.move(east_index, pos="last-child")
+        world.north_own.move(east.index, pos="last-child")
     with django_capture_on_commit_callbacks(execute=True):
-        group.south_alias.delete()
+        world.south_alias.delete()
 
-    assert beacon(client, group.own_article.id, group.north).status_code == 404
-    assert beacon(client, group.own_article.id, east).status_code == 204
-    assert beacon(client, group.south_alias.id, group.south).status_code == 404
+    assert beacon(client, world.north_own.id, world.north.site).status_code == 404
+    assert beacon(client, world.north_own.id, east.site).status_code == 204
+    assert beacon(client, world.south_alias.id, world.south.site).status_code == 404
 
 
-def test_clinic_parameter_chooses_the_branch(client, group):
+def test_clinic_parameter_chooses_the_branch(client, world):
     """?clinic= (slug or hostname) picks the branch whatever host the beacon reached."""
-    path = f"/api/v2/pages/{group.south_alias.id}/read/"
+    path = f"/api/v2/pages/{world.south_alias.id}/read/"
     for clinic in ("south", "south.example.org"):
         response = client.post(
             f"{path}?clinic={clinic}",
@@ -120,12 +116,12 @@ def test_clinic_parameter_chooses_the_branch(client, group):
         )
         assert response.status_code == 204
     assert client.post(f"{path}?clinic=north", HTTP_USER_AGENT=BROWSER_UA).status_code == 404
-    assert buffered() == {key(group.library_article, group.south): 2}
+    assert buffered() == {key(world.article, world.south.site): 2}
 
 
-def test_wrong_method_is_405(client, group):
+def test_wrong_method_is_405(client, world):
     response = client.get(
-        f"/api/v2/pages/{group.north_alias.id}/read/", HTTP_HOST="north.example.org"
+        f"/api/v2/pages/{world.north_alias.id}/read/", HTTP_HOST="north.example.org"
     )
 
     assert response.status_code == 405
@@ -137,22 +133,22 @@ def test_wrong_method_is_405(client, group):
     "ua",
     ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", "python-requests/2.32", ""],
 )
-def test_crawlers_are_answered_but_not_counted(client, group, ua):
-    response = beacon(client, group.north_alias.id, group.north, ua=ua)
+def test_crawlers_are_answered_but_not_counted(client, world, ua):
+    response = beacon(client, world.north_alias.id, world.north.site, ua=ua)
 
     assert response.status_code == 204
     assert buffered() == {}
 
 
-def test_a_reload_within_the_window_counts_once(client, group):
+def test_a_reload_within_the_window_counts_once(client, world):
     for _ in range(3):
-        assert beacon(client, group.north_alias.id, group.north).status_code == 204
-    beacon(client, group.north_alias.id, group.north, ip="198.51.100.2")  # another visitor
-    beacon(client, group.own_article.id, group.north)  # another article
+        assert beacon(client, world.north_alias.id, world.north.site).status_code == 204
+    beacon(client, world.north_alias.id, world.north.site, ip="198.51.100.2")  # another visitor
+    beacon(client, world.north_own.id, world.north.site)  # another article
 
     assert buffered() == {
-        key(group.library_article, group.north): 2,
-        key(group.own_article, group.north): 1,
+        key(world.article, world.north.site): 2,
+        key(world.north_own, world.north.site): 1,
     }
     seen = list(buffer.redis_client().scan_iter("reads:seen:*"))
     assert len(seen) == 3
@@ -160,16 +156,16 @@ def test_a_reload_within_the_window_counts_once(client, group):
 
 
 @override_settings(READS_DEDUP_WINDOW=0)
-def test_a_zero_window_counts_every_beacon(client, group):
+def test_a_zero_window_counts_every_beacon(client, world):
     for _ in range(3):
-        beacon(client, group.north_alias.id, group.north)
+        beacon(client, world.north_alias.id, world.north.site)
 
-    assert buffered() == {key(group.library_article, group.north): 3}
+    assert buffered() == {key(world.article, world.north.site): 3}
 
 
-def test_no_address_is_stored(client, group):
+def test_no_address_is_stored(client, world):
     """Visitors are known by salted hashes only: no key or value holds the address."""
-    beacon(client, group.north_alias.id, group.north, ip="203.0.113.77")
+    beacon(client, world.north_alias.id, world.north.site, ip="203.0.113.77")
     r = buffer.redis_client()
 
     dump = []
@@ -182,34 +178,38 @@ def test_no_address_is_stored(client, group):
 
 
 @override_settings(READS_THROTTLE_RATE=5)
-def test_a_flood_from_one_client_is_throttled(client, group):
+def test_a_flood_from_one_client_is_throttled(client, world):
     statuses = [
-        beacon(client, group.north_alias.id, group.north, ua=f"{BROWSER_UA} {n}").status_code
+        beacon(client, world.north_alias.id, world.north.site, ua=f"{BROWSER_UA} {n}").status_code
         for n in range(7)
     ]
 
     assert statuses == [204] * 5 + [429] * 2
-    assert buffered() == {key(group.library_article, group.north): 5}
+    assert buffered() == {key(world.article, world.north.site): 5}
     # Another client is not affected.
-    assert beacon(client, group.north_alias.id, group.north, ip="198.51.100.9").status_code == 204
+    assert (
+        beacon(client, world.north_alias.id, world.north.site, ip="198.51.100.9").status_code == 204
+    )
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
-def test_behind_a_proxy_the_forwarded_address_is_the_client(client, group):
+def test_behind_a_proxy_the_forwarded_address_is_the_client(client, world):
     for ip in ("198.51.100.1", "198.51.100.2"):
-        beacon(client, group.north_alias.id, group.north, ip="10.0.0.1", HTTP_X_FORWARDED_FOR=ip)
+        beacon(
+            client, world.north_alias.id, world.north.site, ip="10.0.0.1", HTTP_X_FORWARDED_FOR=ip
+        )
 
-    assert buffered() == {key(group.library_article, group.north): 2}
+    assert buffered() == {key(world.article, world.north.site): 2}
 
 
 def test_redis_down_refuses_the_read_with_retry_after_and_content_is_still_served(
-    client, group, settings
+    client, world, settings
 ):
     settings.READS_REDIS_URL = "redis://127.0.0.1:1/0"
     buffer.redis_client.cache_clear()
     buffer.script.cache_clear()
     try:
-        response = beacon(client, group.north_alias.id, group.north)
+        response = beacon(client, world.north_alias.id, world.north.site)
         listing = client.get(
             "/api/v2/pages/?type=treatments.TreatmentPage", HTTP_HOST="north.example.org"
         )
@@ -221,27 +221,27 @@ def test_redis_down_refuses_the_read_with_retry_after_and_content_is_still_serve
     assert response["Retry-After"] == "30"
     assert listing.status_code == 200
     assert {item["id"] for item in listing.json()["items"]} == {
-        group.north_alias.id,
-        group.own_article.id,
+        world.north_alias.id,
+        world.north_own.id,
     }
 
 
-def test_a_lost_map_is_rebuilt_from_the_database(client, group):
+def test_a_lost_map_is_rebuilt_from_the_database(client, world):
     buffer.redis_client().delete(buffer.MAP)
 
-    assert beacon(client, group.north_alias.id, group.north).status_code == 204
-    assert buffered() == {key(group.library_article, group.north): 1}
+    assert beacon(client, world.north_alias.id, world.north.site).status_code == 204
+    assert buffered() == {key(world.article, world.north.site): 1}
 
 
 @override_settings(CORS_ALLOWED_ORIGINS=["https://partner.example.com"])
-def test_partner_pages_may_send_beacons(client, group):
+def test_partner_pages_may_send_beacons(client, world):
     """sendBeacon posts text/plain cross-origin; preflights and answers carry CORS headers."""
-    path = f"/api/v2/pages/{group.north_alias.id}/read/"
+    path = f"/api/v2/pages/{world.north_alias.id}/read/"
     origin = {"HTTP_ORIGIN": "https://partner.example.com", "HTTP_HOST": "north.example.org"}
 
     preflight = client.options(path, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST", **origin)
     response = beacon(
-        client, group.north_alias.id, group.north, **{"HTTP_ORIGIN": origin["HTTP_ORIGIN"]}
+        client, world.north_alias.id, world.north.site, **{"HTTP_ORIGIN": origin["HTTP_ORIGIN"]}
     )
 
     assert preflight.status_code == 200
@@ -265,18 +265,18 @@ def add_daily(page, site, days_ago, count):
     )
 
 
-def test_history_lists_each_day_for_the_article(client, group):
-    add_daily(group.library_article, group.north, 0, 4)
-    add_daily(group.library_article, group.south, 0, 1)
-    add_daily(group.library_article, group.north, 2, 3)
-    add_daily(group.library_article, group.north, 9, 50)  # outside the period
-    ReadTotal.objects.create(page=group.library_article, count=1258, refreshed_at=timezone.now())
+def test_history_lists_each_day_for_the_article(client, world):
+    add_daily(world.article, world.north.site, 0, 4)
+    add_daily(world.article, world.south.site, 0, 1)
+    add_daily(world.article, world.north.site, 2, 3)
+    add_daily(world.article, world.north.site, 9, 50)  # outside the period
+    ReadTotal.objects.create(page=world.article, count=1258, refreshed_at=timezone.now())
     today = timezone.localdate()
 
-    data = client.get(history_url(group.south_alias, days=3)).json()
-    per_clinic = client.get(history_url(group.library_article, days=3, clinic="north")).json()
+    data = client.get(history_url(world.south_alias, days=3)).json()
+    per_clinic = client.get(history_url(world.article, days=3, clinic="north")).json()
 
-    assert data["id"] == group.library_article.id
+    assert data["id"] == world.article.id
     assert data["read_count"] == 1258
     assert data["read_count_refreshed_at"]
     assert data["clinic"] is None
@@ -298,14 +298,14 @@ def test_history_lists_each_day_for_the_article(client, group):
         ({"clinic": "nowhere"}, 404, "detail"),
     ],
 )
-def test_history_rejects_bad_parameters(client, group, params, status, field):
-    response = client.get(history_url(group.own_article, **params))
+def test_history_rejects_bad_parameters(client, world, params, status, field):
+    response = client.get(history_url(world.north_own, **params))
 
     assert response.status_code == status
     assert field in response.json()
 
 
-def test_history_of_an_unknown_article_is_404(client, group):
+def test_history_of_an_unknown_article_is_404(client, world):
     assert client.get("/api/v2/pages/999999/reads/").status_code == 404
 
 
@@ -314,11 +314,11 @@ HISTORY_QUERIES = 5
 
 
 @pytest.mark.parametrize("days_with_reads", [1, 60])
-def test_history_query_count_is_flat(client, group, days_with_reads, django_assert_num_queries):
+def test_history_query_count_is_flat(client, world, days_with_reads, django_assert_num_queries):
     for n in range(days_with_reads):
-        add_daily(group.library_article, group.north, n, 1)
+        add_daily(world.article, world.north.site, n, 1)
 
     with django_assert_num_queries(HISTORY_QUERIES):
-        response = client.get(history_url(group.north_alias, days=365, clinic="north"))
+        response = client.get(history_url(world.north_alias, days=365, clinic="north"))
 
     assert sum(d["reads"] for d in response.json()["days"]) == days_with_reads

@@ -17,11 +17,11 @@ def send(client, page, site, times, ua_prefix="reader"):
         assert beacon(client, page.id, site, ua=f"Mozilla/5.0 {ua_prefix} {n}").status_code == 204
 
 
-def test_refresh_adds_reads_per_article_branch_and_day(client, group):
+def test_refresh_adds_reads_per_article_branch_and_day(client, world):
     """A library article's reads at both branches add to its total and to each branch's share."""
-    send(client, group.north_alias, group.north, 3)
-    send(client, group.south_alias, group.south, 2)
-    send(client, group.own_article, group.north, 1)
+    send(client, world.north_alias, world.north.site, 3)
+    send(client, world.south_alias, world.south.site, 2)
+    send(client, world.north_own, world.north.site, 1)
 
     result = refresh.refresh_read_stats()
 
@@ -29,41 +29,41 @@ def test_refresh_adds_reads_per_article_branch_and_day(client, group):
     assert (result.batches, result.reads) == (1, 6)
     rows = set(DailyRead.objects.values_list("page_id", "site_id", "date", "count"))
     assert rows == {
-        (group.library_article.id, group.north.id, today, 3),
-        (group.library_article.id, group.south.id, today, 2),
-        (group.own_article.id, group.north.id, today, 1),
+        (world.article.id, world.north.site.id, today, 3),
+        (world.article.id, world.south.site.id, today, 2),
+        (world.north_own.id, world.north.site.id, today, 1),
     }
     totals = dict(ReadTotal.objects.values_list("page_id", "count"))
-    assert totals == {group.library_article.id: 5, group.own_article.id: 1}
-    assert ReadTotal.objects.get(page=group.library_article).refreshed_at is not None
+    assert totals == {world.article.id: 5, world.north_own.id: 1}
+    assert ReadTotal.objects.get(page=world.article).refreshed_at is not None
     assert buffer.pending_batches() == []
 
 
-def test_imported_count_is_the_starting_total(client, group):
-    totals.set_imported_read_count(group.library_article, 1200)
-    send(client, group.north_alias, group.north, 4)
+def test_imported_count_is_the_starting_total(client, world):
+    totals.set_imported_read_count(world.article, 1200)
+    send(client, world.north_alias, world.north.site, 4)
 
     refresh.refresh_read_stats()
-    totals.set_imported_read_count(group.library_article, 1200)  # re-import keeps reads
+    totals.set_imported_read_count(world.article, 1200)  # re-import keeps reads
 
-    total = ReadTotal.objects.get(page=group.library_article)
+    total = ReadTotal.objects.get(page=world.article)
     assert (total.count, total.imported_count) == (1204, 1200)
 
 
-def test_second_refresh_adds_only_new_reads(client, group):
-    send(client, group.north_alias, group.north, 2)
+def test_second_refresh_adds_only_new_reads(client, world):
+    send(client, world.north_alias, world.north.site, 2)
     refresh.refresh_read_stats()
-    send(client, group.north_alias, group.north, 3, ua_prefix="later")
+    send(client, world.north_alias, world.north.site, 3, ua_prefix="later")
 
     assert refresh.refresh_read_stats().reads == 3
 
-    assert ReadTotal.objects.get(page=group.library_article).count == 5
+    assert ReadTotal.objects.get(page=world.article).count == 5
     assert DailyRead.objects.get().count == 5
 
 
-def test_a_batch_applied_again_adds_nothing(client, group):
+def test_a_batch_applied_again_adds_nothing(client, world):
     """A redelivered task, or a run after a crash between commit and clean-up, finds it applied."""
-    send(client, group.north_alias, group.north, 2)
+    send(client, world.north_alias, world.north.site, 2)
     key = buffer.take_batch()
     counts = buffer.batch_counts(key)
     assert refresh.apply_read_batch(key) == 2
@@ -74,36 +74,36 @@ def test_a_batch_applied_again_adds_nothing(client, group):
 
     assert refresh.refresh_read_stats().reads == 0
 
-    assert ReadTotal.objects.get(page=group.library_article).count == 2
+    assert ReadTotal.objects.get(page=world.article).count == 2
     assert buffer.pending_batches() == []
     assert AppliedBatch.objects.filter(key=key).exists()
 
 
-def test_a_batch_taken_but_not_applied_is_applied_by_the_next_run(client, group):
+def test_a_batch_taken_but_not_applied_is_applied_by_the_next_run(client, world):
     """A crash after the take leaves the batch pending; the next refresh applies it."""
-    send(client, group.north_alias, group.north, 2)
+    send(client, world.north_alias, world.north.site, 2)
     buffer.take_batch()
-    send(client, group.south_alias, group.south, 1)
+    send(client, world.south_alias, world.south.site, 1)
 
     result = refresh.refresh_read_stats()
 
     assert (result.batches, result.reads) == (2, 3)
-    assert ReadTotal.objects.get(page=group.library_article).count == 3
+    assert ReadTotal.objects.get(page=world.article).count == 3
 
 
-def test_reads_of_a_deleted_page_are_dropped_without_failing(client, group):
-    send(client, group.own_article, group.north, 2)
-    send(client, group.north_alias, group.north, 1)
-    group.own_article.delete()
+def test_reads_of_a_deleted_page_are_dropped_without_failing(client, world):
+    send(client, world.north_own, world.north.site, 2)
+    send(client, world.north_alias, world.north.site, 1)
+    world.north_own.delete()
 
     assert refresh.refresh_read_stats().reads == 1
 
-    assert set(ReadTotal.objects.values_list("page_id", "count")) == {(group.library_article.id, 1)}
+    assert set(ReadTotal.objects.values_list("page_id", "count")) == {(world.article.id, 1)}
     assert buffer.pending_batches() == []
 
 
 def test_refresh_announces_changed_originals_after_commit(
-    client, group, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks
 ):
     received = []
 
@@ -112,8 +112,8 @@ def test_refresh_announces_changed_originals_after_commit(
 
     read_totals_refreshed.connect(receiver)
     try:
-        send(client, group.south_alias, group.south, 1)
-        send(client, group.own_article, group.north, 1)
+        send(client, world.south_alias, world.south.site, 1)
+        send(client, world.north_own, world.north.site, 1)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             refresh.refresh_read_stats()
         assert received == []  # nothing before the commit
@@ -122,7 +122,7 @@ def test_refresh_announces_changed_originals_after_commit(
     finally:
         read_totals_refreshed.disconnect(receiver)
 
-    assert received == [sorted([group.library_article.id, group.own_article.id])]
+    assert received == [sorted([world.article.id, world.north_own.id])]
 
 
 # Map rebuild (sites, private sections, articles), savepoint, batch record, daily upsert,
@@ -132,24 +132,23 @@ REFRESH_QUERIES = 9
 
 @pytest.mark.parametrize("articles", [1, 30])
 def test_refresh_statements_do_not_grow_with_articles(
-    client, library, make_branch, offer, articles, django_assert_num_queries
+    client, library, north, offer, articles, django_assert_num_queries
 ):
     """Applying a batch costs the same statements for 1 article as for 30 (bulk upserts)."""
-    north, _, index = make_branch("north")
-    pages = [offer(TreatmentPageFactory(parent=library), index) for _ in range(articles)]
+    pages = [offer(TreatmentPageFactory(parent=library), north.index) for _ in range(articles)]
     served.rebuild_served_map()
     for page in pages:
-        send(client, page, north, 2)
+        send(client, page, north.site, 2)
 
     with django_assert_num_queries(REFRESH_QUERIES):
         result = refresh.refresh_read_stats()
 
     assert result.reads == 2 * articles
     assert ReadTotal.objects.filter(count=2).count() == articles
-    assert DailyRead.objects.filter(count=2, site=north).count() == articles
+    assert DailyRead.objects.filter(count=2, site=north.site).count() == articles
 
 
-def test_old_batch_records_are_pruned(group):
+def test_old_batch_records_are_pruned(world):
     old = AppliedBatch.objects.create(key="reads:batch:old")
     AppliedBatch.objects.filter(pk=old.pk).update(applied_at=timezone.now().replace(year=2020))
     AppliedBatch.objects.create(key="reads:batch:recent")
@@ -159,11 +158,11 @@ def test_old_batch_records_are_pruned(group):
     assert list(AppliedBatch.objects.values_list("key", flat=True)) == ["reads:batch:recent"]
 
 
-def test_refresh_with_nothing_buffered_changes_nothing(group):
+def test_refresh_with_nothing_buffered_changes_nothing(world):
     assert refresh.refresh_read_stats() == refresh.RefreshResult(batches=0, reads=0)
     assert not DailyRead.objects.exists()
     # The map is still rebuilt, so beacons keep working after Redis lost it.
-    assert buffer.redis_client().hget(buffer.MAP, f"p:{group.north.id}:{group.north_alias.id}")
+    assert buffer.redis_client().hget(buffer.MAP, f"p:{world.north.site.id}:{world.north_alias.id}")
 
 
 def test_beat_refreshes_every_minute_unless_configured():

@@ -6,46 +6,30 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
 
 from tests.factories import UserFactory
-from tests.treatments.read_helpers import build_group
 from treatments.models import DailyRead
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/reports/reads/"
 
 
-@pytest.fixture
-def group(library, make_branch, offer):
-    built = build_group(library, make_branch, offer)
+@pytest.fixture(autouse=True)
+def daily_reads(world):
+    """The rows every test here reports on: the library article at both branches, North's own."""
     today = timezone.localdate()
     for page, site, days_ago, count in [
-        (built.library_article, built.north, 0, 4),
-        (built.library_article, built.north, 20, 6),
-        (built.library_article, built.south, 1, 3),
-        (built.own_article, built.north, 2, 2),
-        (built.library_article, built.south, 100, 9),
+        (world.article, world.north.site, 0, 4),
+        (world.article, world.north.site, 20, 6),
+        (world.article, world.south.site, 1, 3),
+        (world.north_own, world.north.site, 2, 2),
+        (world.article, world.south.site, 100, 9),
     ]:
         DailyRead.objects.create(
             page=page, site=site, date=today - timedelta(days_ago), count=count
         )
-    return built
-
-
-def editor_of(page, name):
-    """A user whose page permissions sit on ``page``'s subtree, as branch editor groups are."""
-    group = Group.objects.create(name=name)
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group, page=page, permission=Permission.objects.get(codename=codename)
-        )
-    user = UserFactory()
-    user.groups.add(group)
-    return user
 
 
 def rows(response):
@@ -55,7 +39,7 @@ def rows(response):
     ]
 
 
-def test_superuser_sees_every_article_and_branch(client, group):
+def test_superuser_sees_every_article_and_branch(client):
     client.force_login(UserFactory(is_superuser=True))
 
     response = client.get(URL)
@@ -81,7 +65,7 @@ def test_superuser_sees_every_article_and_branch(client, group):
 
 
 @pytest.mark.parametrize(("period", "expected"), [("7", 9), ("30", 15), ("365", 24)])
-def test_period_selects_the_days_counted(client, group, period, expected):
+def test_period_selects_the_days_counted(client, period, expected):
     client.force_login(UserFactory(is_superuser=True))
 
     exported = rows(client.get(URL, {"export": "csv", "period": period}))
@@ -89,17 +73,17 @@ def test_period_selects_the_days_counted(client, group, period, expected):
     assert sum(int(r[3]) for r in exported[1:]) == expected
 
 
-def test_branch_and_article_filters(client, group):
+def test_branch_and_article_filters(client, world):
     client.force_login(UserFactory(is_superuser=True))
 
     exported = rows(
-        client.get(URL, {"export": "csv", "site": group.north.id, "page": group.library_article.id})
+        client.get(URL, {"export": "csv", "site": world.north.site.id, "page": world.article.id})
     )
 
     assert [r[:4] for r in exported[1:]] == [["Dry needling", "North", "north.example.org", "10"]]
 
 
-def test_xlsx_export(client, group):
+def test_xlsx_export(client):
     client.force_login(UserFactory(is_superuser=True))
 
     response = client.get(URL, {"export": "xlsx", "period": "7"})
@@ -114,32 +98,31 @@ def test_xlsx_export(client, group):
     ]
 
 
-def test_a_branch_editor_sees_only_his_branch(client, group):
-    north_home = group.north.root_page
-    client.force_login(editor_of(north_home, "North editors"))
+def test_a_branch_editor_sees_only_his_branch(client, world, logins):
+    client.force_login(logins.north_editor)
 
     page = client.get(URL).content.decode()
     exported = rows(client.get(URL, {"export": "csv", "period": "365"}))
-    other = rows(client.get(URL, {"export": "csv", "period": "365", "site": group.south.id}))
+    other = rows(client.get(URL, {"export": "csv", "period": "365", "site": world.south.site.id}))
 
     assert [r[:4] for r in exported[1:]] == [
         ["Dry needling", "North", "north.example.org", "10"],
         ["Cupping", "North", "north.example.org", "2"],
     ]
     assert "12 in all" in page
-    assert f'value="{group.south.id}"' not in page  # not offered as a branch filter
+    assert f'value="{world.south.site.id}"' not in page  # not offered as a branch filter
     assert other == exported  # asking for another branch is ignored, never shown
 
 
-def test_a_library_editor_sees_all_branches(client, group, library):
-    client.force_login(editor_of(library, "Library editors"))
+def test_a_library_editor_sees_all_branches(client, logins):
+    client.force_login(logins.library_editor)
 
     exported = rows(client.get(URL, {"export": "csv"}))
 
     assert {r[1] for r in exported[1:]} == {"North", "South"}
 
 
-def test_users_without_page_permissions_cannot_open_it(client, group):
+def test_users_without_page_permissions_cannot_open_it(client):
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)

@@ -20,13 +20,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from tests.treatments.read_helpers import (
-    beacon,
-    build_group,
-    flush_reads_redis,
-)
+from tests.treatments.read_helpers import beacon
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
-from treatments.reads import buffer, served
+from treatments.reads import buffer
 from treatments.reads.tasks import refresh_read_stats
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -140,14 +136,11 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.fixture
-def group(library, make_branch, offer):
-    flush_reads_redis()
+@pytest.fixture(autouse=True)
+def empty_broker():
+    """No task left queued by an earlier test: the broker (Redis) outlives the test database."""
     broker().flushdb()
-    built = build_group(library, make_branch, offer)
-    served.rebuild_served_map()
-    yield built
-    flush_reads_redis()
+    yield
     broker().flushdb()
 
 
@@ -166,49 +159,49 @@ def stored_total(article) -> int:
     return total.count if total else 0
 
 
-def test_worker_runs_the_refresh(client, group, tmp_path):
-    send(client, group.north_alias, group.north, 3, "a")
+def test_worker_runs_the_refresh(client, world, tmp_path):
+    send(client, world.north_alias, world.north.site, 3, "a")
     worker = start_worker(tmp_path)
     try:
         refresh_read_stats.delay()
-        wait_for(lambda: stored_total(group.library_article) == 3 and broker_idle(), "refresh")
+        wait_for(lambda: stored_total(world.article) == 3 and broker_idle(), "refresh")
     finally:
         stop(worker)
     assert DailyRead.objects.get().count == 3
     assert buffer.pending_batches() == []
 
 
-def test_worker_killed_after_taking_reads_before_commit_loses_nothing(client, group, tmp_path):
+def test_worker_killed_after_taking_reads_before_commit_loses_nothing(client, world, tmp_path):
     """SIGKILL inside the refresh's transaction: nothing committed, the batch stays pending,
     and the redelivered task applies it once, with the reads that came in meanwhile."""
-    send(client, group.north_alias, group.north, 5, "a")
+    send(client, world.north_alias, world.north.site, 5, "a")
     worker = start_worker(tmp_path, pause_at="before-commit")
     refresh_read_stats.delay()
     wait_for(lambda: paused("before-commit"), "the worker to block before its commit")
     assert len(buffer.pending_batches()) == 1
-    send(client, group.south_alias, group.south, 2, "b")  # reads go on during the refresh
+    send(client, world.south_alias, world.south.site, 2, "b")  # reads go on during the refresh
 
     worker.send_signal(signal.SIGKILL)
     worker.wait()
 
-    assert stored_total(group.library_article) == 0
+    assert stored_total(world.article) == 0
     assert not AppliedBatch.objects.exists()
     restarted = start_worker(tmp_path)
     try:
         wait_for(lambda: buffer.pending_batches() == [] and broker_idle(), "the redelivery")
     finally:
         stop(restarted)
-    assert stored_total(group.library_article) == 7
+    assert stored_total(world.article) == 7
     assert set(DailyRead.objects.values_list("site_id", "count")) == {
-        (group.north.id, 5),
-        (group.south.id, 2),
+        (world.north.site.id, 5),
+        (world.south.site.id, 2),
     }
 
 
-def test_worker_killed_after_commit_before_cleanup_counts_once(client, group, tmp_path):
+def test_worker_killed_after_commit_before_cleanup_counts_once(client, world, tmp_path):
     """SIGKILL after the commit: the batch is still in Redis, but the redelivered task finds it
     recorded as applied and only cleans it up."""
-    send(client, group.north_alias, group.north, 4, "a")
+    send(client, world.north_alias, world.north.site, 4, "a")
     worker = start_worker(tmp_path, pause_at="committed")
     refresh_read_stats.delay()
     wait_for(lambda: paused("committed"), "the worker to block after its commit")
@@ -216,30 +209,30 @@ def test_worker_killed_after_commit_before_cleanup_counts_once(client, group, tm
     worker.send_signal(signal.SIGKILL)
     worker.wait()
 
-    assert stored_total(group.library_article) == 4
+    assert stored_total(world.article) == 4
     assert len(buffer.pending_batches()) == 1  # committed, not cleaned up
-    send(client, group.north_alias, group.north, 1, "b")
+    send(client, world.north_alias, world.north.site, 1, "b")
     restarted = start_worker(tmp_path)
     try:
         wait_for(lambda: buffer.pending_batches() == [] and broker_idle(), "the redelivery")
     finally:
         stop(restarted)
-    assert stored_total(group.library_article) == 5
+    assert stored_total(world.article) == 5
     assert DailyRead.objects.get().count == 5
     assert AppliedBatch.objects.count() == 2
 
 
-def test_two_refreshes_at_once_count_each_read_once(client, group):
+def test_two_refreshes_at_once_count_each_read_once(client, world):
     """A second refresh that starts while the first holds an uncommitted batch waits for it
     on the batch record, then skips that batch and applies only its own."""
-    send(client, group.north_alias, group.north, 3, "a")
+    send(client, world.north_alias, world.north.site, 3, "a")
     first = start_command(pause_at="before-commit")
     wait_for(lambda: paused("before-commit"), "the first refresh to block before its commit")
-    send(client, group.own_article, group.north, 2, "b")
+    send(client, world.north_own, world.north.site, 2, "b")
     second = start_command()
     # The second takes its batch; it may even commit it before it waits on the first's batch.
     wait_for(
-        lambda: len(buffer.pending_batches()) == 2 or stored_total(group.own_article) == 2,
+        lambda: len(buffer.pending_batches()) == 2 or stored_total(world.north_own) == 2,
         "the second refresh to take its batch",
     )
 
@@ -251,8 +244,8 @@ def test_two_refreshes_at_once_count_each_read_once(client, group):
     assert second.returncode == 0, err_second
     applied = sorted([out_first.strip(), out_second.strip()])
     assert applied == ["Applied 2 reads from 1 batches.", "Applied 3 reads from 1 batches."]
-    assert stored_total(group.library_article) == 3
-    assert stored_total(group.own_article) == 2
+    assert stored_total(world.article) == 3
+    assert stored_total(world.north_own) == 2
     assert buffer.pending_batches() == []
 
 
