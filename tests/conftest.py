@@ -197,6 +197,25 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def read_buffer():
+    """An empty read buffer before and after the test: Redis outlives test transactions."""
+    from tests.treatments.reads.helpers import flush_reads_redis
+
+    flush_reads_redis()
+    yield
+    flush_reads_redis()
+
+
+@pytest.fixture
+def served_world(world, read_buffer) -> World:
+    """``world`` with the beacon's map of it built, as its commit would build it."""
+    from treatments.reads import served
+
+    served.rebuild_served_map()
+    return world
+
+
+@pytest.fixture
 def logins(world) -> Logins:
     """Library editor, and an editor and a moderator per branch of ``world``."""
     return add_logins(world)

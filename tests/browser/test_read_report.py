@@ -10,7 +10,7 @@ from wagtail.models import Site
 
 from tests.conftest import admin_login
 from tests.factories import UserFactory
-from tests.treatments.read_helpers import BROWSER_UA, flush_reads_redis
+from tests.treatments.reads.helpers import BROWSER_UA, flush_reads_redis
 from treatments.models import DailyRead
 from treatments.reads import buffer, served
 

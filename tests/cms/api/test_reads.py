@@ -8,11 +8,17 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests.factories import TreatmentPageFactory
-from tests.treatments.read_helpers import BROWSER_UA, beacon
+from tests.treatments.reads.helpers import BROWSER_UA, beacon
 from treatments.models import DailyRead, ReadTotal
 from treatments.reads import buffer, served
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_buffer")]
+
+
+@pytest.fixture
+def world(served_world):
+    """The beacon sees the branches as their commit would leave them: the map built."""
+    return served_world
 
 
 def buffered() -> dict[str, int]:
@@ -196,7 +202,11 @@ def test_a_flood_from_one_client_is_throttled(client, world):
 def test_behind_a_proxy_the_forwarded_address_is_the_client(client, world):
     for ip in ("198.51.100.1", "198.51.100.2"):
         beacon(
-            client, world.north_alias.id, world.north.site, ip="10.0.0.1", HTTP_X_FORWARDED_FOR=ip
+            client,
+            world.north_alias.id,
+            world.north.site,
+            ip="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=ip,
         )
 
     assert buffered() == {key(world.article, world.north.site): 2}
@@ -241,7 +251,10 @@ def test_partner_pages_may_send_beacons(client, world):
 
     preflight = client.options(path, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST", **origin)
     response = beacon(
-        client, world.north_alias.id, world.north.site, **{"HTTP_ORIGIN": origin["HTTP_ORIGIN"]}
+        client,
+        world.north_alias.id,
+        world.north.site,
+        **{"HTTP_ORIGIN": origin["HTTP_ORIGIN"]},
     )
 
     assert preflight.status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import TreatmentPageFactory
-from tests.treatments.read_helpers import beacon
+from tests.treatments.reads.helpers import beacon
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
 from treatments.reads import buffer, refresh, served, totals
 from treatments.reads.events import read_totals_refreshed

@@ -2,7 +2,7 @@
 
 Each worker is a subprocess (``celery worker -P solo``, so the task runs in the process we
 kill) on the test database and this test run's Redis databases. The refresh blocks at a named
-point when READS_REFRESH_PAUSE_AT is set (see ``tests/treatments/pausing.py``), so a SIGKILL
+point when READS_REFRESH_PAUSE_AT is set (see ``tests/treatments/reads/pausing.py``), so a SIGKILL
 lands exactly there. acks_late leaves the killed task unacknowledged; the broker redelivers it
 to the next worker after the (test-short) visibility timeout.
 """
@@ -20,14 +20,14 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from tests.treatments.read_helpers import beacon
+from tests.treatments.reads.helpers import beacon
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
 from treatments.reads import buffer
 from treatments.reads.tasks import refresh_read_stats
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WAIT = 60  # an upper bound for a subprocess to reach a point; tests never assert on time
 
 
@@ -72,7 +72,7 @@ def start_worker(tmp_path, pause_at: str = "") -> subprocess.Popen:
             "-m",
             "celery",
             "-A",
-            "tests.treatments.pausing" if pause_at else "cms",
+            "tests.treatments.reads.pausing" if pause_at else "cms",
             "worker",
             "-P",
             "solo",
@@ -95,7 +95,7 @@ def start_worker(tmp_path, pause_at: str = "") -> subprocess.Popen:
 
 def start_command(pause_at: str = "") -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.treatments.pausing"]
+        [sys.executable, "-m", "tests.treatments.reads.pausing"]
         if pause_at
         else [sys.executable, "manage.py", "refresh_read_stats"],
         cwd=ROOT,

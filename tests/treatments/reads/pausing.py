@@ -5,9 +5,10 @@ With ``READS_REFRESH_PAUSE_AT=<point>`` in its environment, the refresh sets
 (or kills it). Points: ``taken`` (the live reads renamed to a batch), ``before-commit`` (counts
 written, transaction open), ``committed`` (counts committed, batch not yet cleaned up).
 
-Two ways in: ``celery -A tests.treatments.pausing worker`` (a worker of the project's Celery app
-that patches the refresh before its first task) and ``python -m tests.treatments.pausing``
-(``manage.py refresh_read_stats`` with the patches). Production code knows nothing of this.
+Two ways in: ``celery -A tests.treatments.reads.pausing worker`` (a worker of the project's
+Celery app that patches the refresh before its first task) and
+``python -m tests.treatments.reads.pausing`` (``manage.py refresh_read_stats`` with the patches).
+Production code knows nothing of this.
 """
 
 import os
