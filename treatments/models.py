@@ -89,7 +89,10 @@ class TreatmentPage(Page):
     conditions = ParentalManyToManyField(Condition, blank=True, related_name="treatments")
     editor_notes = models.TextField(
         blank=True,
-        help_text="Left by the importer: unanswered questions and lines it could not place.",
+        help_text=(
+            "Left by the importer: unanswered questions and lines it could not place. Partners "
+            "see neither until an editor settles them; delete each note once it is settled."
+        ),
     )
     hero_image = hero_image_field("Shown at the top of the article and on cards that link to it.")
 

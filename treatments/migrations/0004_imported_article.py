@@ -17,6 +17,11 @@ class Migration(migrations.Migration):
             name='body',
             field=wagtail.fields.StreamField([('question', 2), ('paragraph', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 255}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul', 'ol'], 'help_text': 'Left empty, the question stays here for editors but partners do not see it.', 'required': False}), 2: ('wagtail.blocks.StructBlock', [[('question', 0), ('answer', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul', 'ol'], 'icon': 'pilcrow', 'preview_value': '<p>Dry needle therapy is also known as intramuscular stimulation.</p>'})}),
         ),
+        migrations.AlterField(
+            model_name='treatmentpage',
+            name='editor_notes',
+            field=models.TextField(blank=True, help_text='Left by the importer: unanswered questions and lines it could not place. Partners see neither until an editor settles them; delete each note once it is settled.'),
+        ),
         migrations.CreateModel(
             name='ImportedArticle',
             fields=[
