@@ -61,10 +61,13 @@ def editor_notes(parsed: ParsedArticle) -> str:
 def _conditions(names: list[str]) -> list[Condition]:
     """One record per condition name, in any letter case; a new one gets a slug of its own
     (transliterated or hashed, see slugs.py), so two names never share a record."""
-    return [
-        Condition.objects.get_or_create(name__iexact=name, defaults={"name": name})[0]
-        for name in names
-    ]
+    return [_condition(name) for name in names]
+
+
+def _condition(name: str) -> Condition:
+    # Editors may have made "Neck pain" and "neck pain" both: the older one is the condition.
+    existing = Condition.objects.filter(name__iexact=name).order_by("pk").first()
+    return existing or Condition.objects.get_or_create(name=name)[0]
 
 
 def field_fingerprint(page: TreatmentPage, name: str) -> str:

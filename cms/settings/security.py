@@ -10,6 +10,20 @@ from .storage import media_origins
 
 env = environ.Env()
 
+# What ``base`` takes from here: the settings, not the helpers.
+__all__ = [
+    "AUTHENTICATION_BACKENDS",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_TIME",
+    "AXES_LOCKOUT_PARAMETERS",
+    "AXES_CLIENT_IP_CALLABLE",
+    "AXES_RESET_ON_SUCCESS",
+    "AXES_LOCKOUT_TEMPLATE",
+    "CONTENT_SECURITY_POLICY",
+    "WAGTAIL_GRAVATAR_PROVIDER_URL",
+    "WAGTAIL_ENABLE_UPDATE_CHECK",
+]
+
 # The secret key production accepts: Django's own `check --deploy` thresholds.
 MIN_SECRET_KEY_LENGTH = 50
 MIN_SECRET_KEY_CHARACTERS = 5

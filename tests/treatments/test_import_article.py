@@ -1,20 +1,15 @@
-import os
 import re
-import subprocess
-import sys
 from html import unescape
 from io import StringIO
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.utils.html import strip_tags
 
 from treatments.models import Condition, ImportedArticle, ReadTotal, TreatmentPage
 from treatments.slugs import name_hash
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED_TITLE = "Intramuscular Stimulation, Dry Needle Therapy"
 # Structure lines the importer turns into fields rather than prose (checked separately).
 STRUCTURE_LINES = {"Diseases We Treat", "Read: 0"}
@@ -164,6 +159,19 @@ def test_conditions_are_shared_records_in_any_script(tmp_path):
     ]
     assert set(a.conditions.all()) == set(b.conditions.all())
     assert Condition.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_condition_named_in_another_letter_case_is_the_existing_one(tmp_path):
+    """Even when editors made two records that differ only in case, the older one is used."""
+    older = Condition.objects.create(name="Neck pain")
+    Condition.objects.create(name="neck pain")
+    write(tmp_path, "a.txt", "Article\n\nWhat?\nThis.\n\nDiseases We Treat\nNECK PAIN\n")
+
+    import_files(tmp_path / "a.txt")
+
+    assert list(TreatmentPage.objects.get().conditions.all()) == [older]
+    assert Condition.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -378,25 +386,19 @@ def test_unknown_parent_is_refused(seed_path, value):
         import_files(seed_path, parent=value)
 
 
-def test_the_command_exits_non_zero_with_one_line_per_bad_file(tmp_path):
-    """As an operator runs it: exit status 1, one line per refused file, no traceback."""
+@pytest.mark.django_db
+def test_the_command_exits_non_zero_with_one_line_per_bad_file(tmp_path, capsys):
+    """As an operator runs it (manage.py's own entry point): exit status 1, one line per
+    refused file, no traceback."""
     link = tmp_path / "link.txt"
     link.symlink_to("/etc/passwd")
     huge = write(tmp_path, "huge.txt", "Title\nRead: 99999999999999999999999\n")
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "import_article", str(link), str(huge)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "import_article", str(link), str(huge)]).execute()
 
-    assert result.returncode == 1
-    assert result.stderr.splitlines() == [
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.splitlines() == [
         f"error: {link}: a symbolic link, expected a regular file",
         f'error: {huge}: line 2: "Read:" count is over the 1000000000000 limit',
         "CommandError: 2 of 2 file(s) not imported",
