@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.utils.html import strip_tags
+from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
 from treatments.models import Condition, ImportedArticle, ReadTotal, TreatmentPage
 from treatments.slugs import name_hash
@@ -237,6 +238,32 @@ def test_reimport_refuses_to_overwrite_what_editors_published(seed_path, edit, m
 
     assert message in err and err.count("\n") == 1
     assert TreatmentPage.objects.get(pk=page.pk).revisions.count() == 2
+
+
+@pytest.mark.django_db
+def test_reimport_still_updates_an_article_an_editor_only_saved_in_the_admin(seed_path):
+    """Publishing from the admin rewrites every answer through the rich-text editor (block
+    keys, an empty answer becomes an empty paragraph) and changes nothing an editor wrote:
+    that is no edit, and the re-import goes ahead."""
+    import_files(seed_path)
+    page = TreatmentPage.objects.get(title=SEED_TITLE)
+    draftail = ContentstateConverter(features=["bold", "italic", "link", "ul", "ol"])
+    for index, block in enumerate(page.body):
+        answer = draftail.to_database_format(
+            draftail.from_database_format(block.value["answer"].source)
+        )
+        page.body[index] = ("question", {"question": block.value["question"], "answer": answer})
+    page.summary = "Written in the admin."
+    page.save_revision().publish()
+    saved = TreatmentPage.objects.get(pk=page.pk).body
+    assert saved[0].value["answer"].source.startswith('<p data-block-key="')
+    assert saved[4].value["answer"].source.startswith('<p data-block-key="')  # the empty one
+
+    out, _ = import_files(seed_path)
+
+    assert "updated article" in out
+    page.refresh_from_db()
+    assert page.summary == "Written in the admin."
 
 
 @pytest.mark.django_db
