@@ -2,10 +2,15 @@
 re-imports that update what came from the file and never an editor's work."""
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
 from tests.treatments.importing import SEED_TITLE, import_files, published_text, refused, write
 from treatments.models import Condition, ImportedArticle, ReadTotal, TreatmentPage
+from treatments.plaintext import ParsedArticle
+from treatments.services import import_article
 from treatments.slugs import name_hash
 
 
@@ -230,3 +235,27 @@ def test_an_article_no_import_made_is_never_taken_over(library, tmp_path):
     assert f'article {own.pk} "Massage" already exists and was not made by importing' in err
     own.refresh_from_db()
     assert own.summary == "Mine." and not ImportedArticle.objects.exists()
+
+
+NAMES = st.text(
+    alphabet=st.sampled_from("腰痛桶背部Боль в спинеAğrıÇ-?!. 12"), min_size=1, max_size=12
+).map(str.strip)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=NAMES.filter(bool), names=st.lists(NAMES.filter(bool), max_size=6))
+def test_fuzzed_names_never_collapse_into_one_record(library, title, names):
+    """Any titles and condition names (scripts mixed, punctuation only, alike when
+    transliterated): one condition per name, every slug non-empty and its own."""
+    with transaction.atomic():
+        page, _ = import_article(ParsedArticle(title=title, conditions=names), library)
+
+        distinct = {name.casefold() for name in names}
+        slugs = list(Condition.objects.values_list("slug", flat=True))
+        assert page.conditions.count() == Condition.objects.count() == len(distinct)
+        assert all(slugs) and len(set(slugs)) == len(slugs)
+        assert page.slug and page.title == title
+        transaction.set_rollback(True)
