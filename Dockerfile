@@ -18,8 +18,10 @@ COPY requirements/ requirements/
 RUN pip install -r requirements/base.txt
 
 COPY --chown=cms:cms . .
-# collectstatic needs settings but no secrets or services: give it throwaway values.
-RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+# collectstatic needs settings but no secrets or services: give it throwaway values (a key
+# long enough for production's boot check, thrown away with this layer's environment).
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite://:memory: \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R cms:cms /app/var

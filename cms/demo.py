@@ -73,10 +73,12 @@ def _closed(weekdays: str) -> list[tuple[str, dict]]:
     ]
 
 
-# Two branches with their own hostnames, facts and hours; editors log in per branch.
+# Two branches with their own hostnames, facts and hours; editors log in per branch, as
+# "<slug>-editor" and "<slug>-moderator".
 DEMO_BRANCHES = [
     {
         "name": "North",
+        "slug": "north",
         "hostname": "north.localhost",
         "settings": {
             "address": "12 Harbour Road\nNorthtown NT1 2AB",
@@ -92,6 +94,7 @@ DEMO_BRANCHES = [
     },
     {
         "name": "South",
+        "slug": "south",
         "hostname": "south.localhost",
         "settings": {
             "address": "3 Market Square\nSouthville ST9 8YZ",
@@ -118,7 +121,7 @@ def load_demo_branch(spec: dict, seed: TreatmentPage) -> tuple[ClinicBranch, boo
     existing = ClinicBranch.objects.filter(site__hostname=spec["hostname"]).first()
     if existing:
         return existing, False
-    branch = create_clinic(name=spec["name"], hostname=spec["hostname"])
+    branch = create_clinic(name=spec["name"], slug=spec["slug"], hostname=spec["hostname"])
     settings_record = ClinicSettings.for_site(branch.site)
     for field, value in spec["settings"].items():
         setattr(settings_record, field, value)

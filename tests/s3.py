@@ -34,7 +34,7 @@ def s3_client(endpoint: str):
 
 
 def s3_storage_settings(endpoint: str, bucket: str, **options) -> dict:
-    """STORAGES as cms.settings.base builds them from the environment, aimed at moto."""
+    """STORAGES as cms.settings.storage builds them from the environment, aimed at moto."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -19,6 +18,7 @@ from .blocks import TreatmentStreamBlock
 # Read statistics keep their models in their own package; importing them here registers them.
 from .reads.models import AppliedBatch, DailyRead, ReadTotal  # noqa: F401
 from .serializers import ConditionSerializer
+from .slugs import unique_slug
 
 
 @register_snippet
@@ -39,7 +39,13 @@ class Condition(index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:255]
+            # Any script: "腰痛" and "Боль в спине" get distinct slugs, never an empty one.
+            others = Condition.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(
+                self.name,
+                fallback="condition",
+                taken=lambda slug: others.filter(slug=slug).exists(),
+            )
         super().save(*args, **kwargs)
 
 
@@ -83,7 +89,10 @@ class TreatmentPage(Page):
     conditions = ParentalManyToManyField(Condition, blank=True, related_name="treatments")
     editor_notes = models.TextField(
         blank=True,
-        help_text="Left by the importer: unanswered questions and lines it could not place.",
+        help_text=(
+            "Left by the importer: unanswered questions and lines it could not place. Partners "
+            "see neither until an editor settles them; delete each note once it is settled."
+        ),
     )
     hero_image = hero_image_field("Shown at the top of the article and on cards that link to it.")
 
@@ -178,3 +187,24 @@ class SessionGuidance(Orderable):
             raise ValidationError({"max_sessions": "Must not be less than the minimum."})
         if self.min_sessions is None and self.max_sessions is None and not self.note:
             raise ValidationError({"note": "Give a session range, a note, or both."})
+
+
+class ImportedArticle(models.Model):
+    """What ``import_article`` last wrote to an article, kept beside the page.
+
+    The file's title finds the article again on a re-import (slugs of other scripts may
+    collide, titles do not), and a hash per field it wrote tells an editor's later change
+    from its own: a re-import refuses to overwrite what an editor changed. Not a page field,
+    so revisions and aliases never copy or restore it.
+    """
+
+    page = models.OneToOneField(
+        TreatmentPage, on_delete=models.CASCADE, related_name="import_record"
+    )
+    title = models.CharField(max_length=255, help_text="The title in the imported file.")
+    # {"title": "<sha256>", "body": "<sha256>", ...}: the fields the import wrote.
+    fingerprints = models.JSONField(default=dict)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.page_id}: {self.title}"

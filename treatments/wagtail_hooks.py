@@ -1,11 +1,14 @@
-"""Admin hooks: the article reads report."""
+"""Admin hooks: the article reads report, and the explorer's import-review flag."""
 
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
 from .reads.history import visible_site_ids
 from .reads.report import ReadReportView
+from .review import review_notes, with_review_notes
 
 
 class ReadReportMenuItem(MenuItem):
@@ -30,3 +33,29 @@ def register_read_report_urls():
             name="treatments_reads_report_results",
         ),
     ]
+
+
+@hooks.register("construct_explorer_page_queryset")
+def annotate_import_review(parent_page, pages, request):
+    return with_review_notes(pages)
+
+
+@hooks.register("register_page_listing_buttons")
+def import_review_flag(page, user, next_url=None):
+    """A status tag on an article whose import left points for editors (see review.py)."""
+    notes = review_notes(page)
+    if notes:
+        yield Button(
+            "Import review",
+            reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            classname="w-status w-status--primary",
+            attrs={
+                "title": ngettext(
+                    "%(count)d point from the import to settle: see the editor notes",
+                    "%(count)d points from the import to settle: see the editor notes",
+                    len(notes),
+                )
+                % {"count": len(notes)},
+            },
+            priority=10,
+        )

@@ -23,6 +23,8 @@ EMBEDDED_REDIS_SOCKET = Path(
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only in production.py: commands that would weaken a deployment (load_demo) ask first.
+IS_PRODUCTION = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "storages",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +72,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # django-csp, loosened for the admin's inline scripts only (cms/content_policy.py).
+    "cms.content_policy.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -177,6 +184,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# E-mail (Wagtail's moderation notifications, password resets) from one URL, e.g.
+# smtp+tls://user:password@mail.example.org:587. Unset, mail is printed to the console: the
+# demo never fails on an SMTP server it does not have. Production sends none unless set.
+EMAIL_URL = env("EMAIL_URL", default="")
+vars().update(env.email_url_config(EMAIL_URL or "consolemail://"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cms@localhost")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -187,39 +202,8 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 
-# Media: local files unless a bucket is configured, then S3 (or any S3-compatible store).
-# Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an
-# instance role), never from settings files. Optional values left empty mean "not set".
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
-            # "path" for stores without per-bucket DNS names (SeaweedFS, MinIO, moto).
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
-            "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
-            # A CDN or the store's public name; URLs on it are never signed.
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
-            "url_protocol": env("AWS_S3_URL_PROTOCOL", default="https:"),
-            # False: plain public URLs (the bucket must allow anonymous reads).
-            # True: private bucket, URLs signed for AWS_QUERYSTRING_EXPIRE seconds.
-            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
-            "default_acl": env("AWS_DEFAULT_ACL", default="") or None,
-            # File names never repeat (Wagtail adds a suffix), so objects can be cached long.
-            "object_parameters": {
-                "CacheControl": env("AWS_S3_CACHE_CONTROL", default="public, max-age=86400")
-            },
-            "file_overwrite": False,
-        },
-    }
+# Media: local files, or S3 when a bucket is configured (storage.py).
+from .storage import AWS_STORAGE_BUCKET_NAME, STORAGES  # noqa: E402, F401
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -299,8 +283,13 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # django-axes: lockouts and failures (WARNING) stay, its start-up banner goes.
+        "axes": {"level": "WARNING"},
     },
 }
 
 # Where load_demo finds the seed article (the real article the tests use too).
 DEMO_CONTENT_DIR = Path(env("DEMO_CONTENT_DIR", default=str(BASE_DIR / "tests" / "fixtures")))
+
+# Sign-in lockout, Content-Security-Policy, the production secret-key rule.
+from .security import *  # noqa: E402, F403

@@ -31,3 +31,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+
+# Mail stays in django.core.mail.outbox, where tests read it; never an SMTP connection.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Sign-in lockout off: Django's test client signs in without a request, which django-axes
+# refuses, and every live-server test signs in from 127.0.0.1. tests/cms/test_security.py
+# turns it on and proves the lockout over HTTP.
+AXES_ENABLED = False

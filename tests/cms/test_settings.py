@@ -4,9 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from cms.settings.base import celery_broker_url, redis_db_url
+from cms.settings.security import secret_key_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -121,3 +123,125 @@ def test_compose_file_defines_the_whole_system():
     assert services["beat"]["command"][:4] == ["celery", "-A", "cms", "beat"]
     assert "healthcheck" in services["postgres"]
     assert "healthcheck" in services["redis"]
+
+
+def run_python(code, **env):
+    """Run ``code`` in a fresh interpreter with no DJANGO_SETTINGS_MODULE at all."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    base.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_a_settings_module_the_wsgi_app_celery_and_manage_py_run_production():
+    """DEBUG and a fixed key must be asked for: no settings module means production."""
+    code = (
+        "import cms.wsgi, cms.celery; from django.conf import settings as s; "
+        "print(s.SETTINGS_MODULE, s.DEBUG, s.IS_PRODUCTION, cms.celery.app.conf.broker_url, "
+        "s.EMAIL_BACKEND)"
+    )
+    result = run_python(code, **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "cms.settings.production",
+        "False",
+        "True",
+        "redis://redis.example.org:6379/2",
+        # No e-mail until EMAIL_URL names a server: printed mail would break the JSON logs.
+        "django.core.mail.backends.dummy.EmailBackend",
+    ]
+
+    manage = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert manage.returncode == 1
+    last = manage.stderr.strip().splitlines()[-1]
+    assert last.startswith("django.core.exceptions.ImproperlyConfigured: DJANGO_SECRET_KEY is")
+    assert "choose DJANGO_SETTINGS_MODULE=cms.settings.dev" in last
+
+
+def test_an_empty_secret_key_as_env_example_writes_it_stops_production_at_boot():
+    """``DJANGO_SECRET_KEY=`` used to start and answer 500 to everything."""
+    result = run_python("import cms.wsgi", **{**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DJANGO_SECRET_KEY is empty or not set: "
+        "production settings (cms.settings.production, also the default when "
+        "DJANGO_SETTINGS_MODULE is unset) need a random key of at least 50 characters, e.g. "
+        "from python -c 'import secrets; print(secrets.token_urlsafe(50))'; for the local "
+        "demo choose DJANGO_SETTINGS_MODULE=cms.settings.dev"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("", "is empty or not set"),
+        ("short-key", "is too short or too plain (9 characters)"),
+        ("a" * 60, "is too short or too plain (60 characters)"),
+        ("django-insecure-" + "x1y2z3w4" * 6, "one Django generated for development"),
+        (PRODUCTION_ENV["DJANGO_SECRET_KEY"], None),
+    ],
+)
+def test_production_secret_keys_are_checked_as_check_deploy_checks_them(key, problem):
+    found = secret_key_problem(key)
+
+    assert (found is None) if problem is None else (problem in found and "\n" not in found)
+
+
+def test_production_refuses_an_empty_host_list():
+    result = run_django(
+        "cms.settings.production", "pass", **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": ""}
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is empty or not set" in result.stderr
+
+
+def test_dev_takes_an_empty_secret_key_as_its_own_and_prints_mail():
+    """The demo never fails on an SMTP server it does not have: mail goes to the console."""
+    code = (
+        "from django.conf import settings as s; print(bool(s.SECRET_KEY), s.DEBUG, s.EMAIL_BACKEND)"
+    )
+    result = run_django("cms.settings.dev", code, DJANGO_SECRET_KEY="")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_mail_goes_where_email_url_says_and_tests_keep_it(settings):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
+    )
+    result = run_django(
+        "cms.settings.production",
+        code,
+        **PRODUCTION_ENV,
+        EMAIL_URL="smtp+tls://cms:pw@mail.example.org:587",
+    )
+
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "587",
+        "True",
+    ]
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"

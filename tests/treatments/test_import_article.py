@@ -1,17 +1,19 @@
+"""The import_article command as an operator runs it: what the seed becomes, which files and
+bounds are refused, exit status and messages."""
+
 import re
-from html import unescape
-from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.utils.html import strip_tags
+from django.core.management import CommandError, ManagementUtility
 
-from treatments.models import ReadTotal, TreatmentPage
+from tests.treatments.importing import SEED_TITLE, import_files, published_text, refused, write
+from treatments.models import Condition, ImportedArticle, ReadTotal, TreatmentPage
 
-SEED_TITLE = "Intramuscular Stimulation, Dry Needle Therapy"
 # Structure lines the importer turns into fields rather than prose (checked separately).
 STRUCTURE_LINES = {"Diseases We Treat", "Read: 0"}
+# The seed's last line, which belongs nowhere: kept for editors, never published.
+UNPLACED = "yodax"
 
 
 def seed_sentences(path):
@@ -21,103 +23,78 @@ def seed_sentences(path):
             yield from (s for s in re.split(r"(?<=[.?!])\s+", line) if s)
 
 
-def stored_text(page: TreatmentPage) -> str:
-    parts = [page.title, page.summary]
-    for block in page.body:
-        if block.block_type == "question":
-            parts += [block.value["question"], block.value["answer"].source]
-        else:
-            parts.append(block.value.source)
-    text = unescape(strip_tags(" ".join(parts)))
-    return re.sub(r"\s+", " ", text)
-
-
-def import_files(*paths):
-    out, err = StringIO(), StringIO()
-    call_command("import_article", *map(str, paths), stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
 @pytest.mark.django_db
 def test_seed_import_keeps_every_sentence(seed_path):
-    """Every sentence of the seed is in the stored, published article."""
+    """Every sentence of the seed is in the published article, except the line it cannot
+    place, which is in the editors' notes and nowhere a partner can see."""
     import_files(seed_path)
 
     page = TreatmentPage.objects.live().get(title=SEED_TITLE)
-    text = stored_text(page)
+    text = published_text(page)
     sentences = list(seed_sentences(seed_path))
     assert len(sentences) > 30
     for sentence in sentences:
-        assert re.sub(r"\s+", " ", sentence) in text, sentence
+        if sentence == UNPLACED:
+            assert UNPLACED not in text
+            assert f"Line not placed: {UNPLACED} (not published" in page.editor_notes
+        else:
+            assert re.sub(r"\s+", " ", sentence) in text, sentence
 
 
 @pytest.mark.django_db
 def test_seed_import_structures_questions_conditions_and_read_count(seed_path):
-    """Questions become question blocks, the empty one flagged; "Read: 0" the starting total."""
+    """Questions become question blocks; the unanswered one and the unplaced line are listed
+    for the editors; "Read: 0" the starting total."""
     out, _ = import_files(seed_path)
 
     page = TreatmentPage.objects.get(title=SEED_TITLE)
-    questions = [b.value for b in page.body if b.block_type == "question"]
-    assert len(questions) == 6
+    assert [b.block_type for b in page.body] == ["question"] * 6
+    questions = [b.value for b in page.body]
     assert questions[2]["question"] == "Is dry needle (IMS) treatment an acupuncture method?"
     assert "completely different treatment method from acupuncture" in questions[2]["answer"].source
     unanswered = [q["question"] for q in questions if not q["answer"].source]
     assert unanswered == ["In which cases is dry needle (IMS) treatment used? How can it be?"]
-    assert "Unanswered question: In which cases" in page.editor_notes
-    assert "Unanswered question: In which cases" in out
-    assert [b.value.source for b in page.body if b.block_type == "paragraph"] == ["<p>yodax</p>"]
+    assert page.editor_notes.splitlines() == [
+        "Unanswered question: In which cases is dry needle (IMS) treatment used? How can it be? "
+        "(partners do not see it until it has an answer)",
+        "Line not placed: yodax (not published; add it where it belongs, or leave it out)",
+    ]
+    assert "  note: Unanswered question: In which cases" in out
+    assert "  note: Line not placed: yodax" in out
     assert list(page.conditions.all()) == []
     assert ReadTotal.objects.get(page=page).count == 0
     assert page.get_parent().specific_class.__name__ == "TreatmentLibraryPage"
+    assert page.slug == "intramuscular-stimulation-dry-needle-therapy"
 
 
 @pytest.mark.django_db
-def test_reimport_updates_the_article_instead_of_duplicating(seed_path, tmp_path):
-    """The same file imported twice leaves one article, updated by a new revision."""
-    import_files(seed_path)
-    page = TreatmentPage.objects.get(title=SEED_TITLE)
-    edited = tmp_path / "edited.txt"
-    edited.write_text(
-        seed_path.read_text().replace("Read: 0", "Read: 1,204") + "\nA new closing line.\n"
-    )
+def test_a_symbolic_link_is_refused_and_nothing_is_published(tmp_path):
+    link = tmp_path / "passwd.txt"
+    link.symlink_to("/etc/passwd")
 
-    out, _ = import_files(edited)
+    err = refused(link)
 
-    assert "updated article" in out
-    assert TreatmentPage.objects.filter(title=SEED_TITLE).count() == 1
-    page.refresh_from_db()
-    assert page.revisions.count() == 2
-    assert "A new closing line." in stored_text(page)
-    assert ReadTotal.objects.get(page=page).count == 1204
+    assert err == f"error: {link}: a symbolic link, expected a regular file\n"
+    assert not TreatmentPage.objects.exists()
 
 
 @pytest.mark.django_db
-def test_reimport_keeps_reads_counted_since_the_import(seed_path, tmp_path):
-    """A new "Read: N" replaces the imported part of the total, not reads counted since."""
-    import_files(seed_path)
-    page = TreatmentPage.objects.get(title=SEED_TITLE)
-    ReadTotal.objects.filter(page=page).update(count=5)  # five reads since the import
-    edited = tmp_path / "edited.txt"
-    edited.write_text(seed_path.read_text().replace("Read: 0", "Read: 100"))
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Title\nRead: 99999999999999999999999\n", 'line 2: "Read:" count is over the'),
+        ("T" * 300 + "\n", "line 1: the title has 300 characters"),
+        (
+            "Title\nDiseases We Treat\n" + "n" * 255 + "-one\n" + "n" * 255 + "-two\n",
+            "line 3: a condition name has 259 characters, over the 255-character limit",
+        ),
+    ],
+)
+def test_bounds_are_refused_in_one_line_and_write_nothing(tmp_path, text, message):
+    err = refused(write(tmp_path, "bad.txt", text))
 
-    import_files(edited)
-
-    assert ReadTotal.objects.get(page=page).count == 105
-
-
-@pytest.mark.django_db
-def test_conditions_are_shared_records(tmp_path):
-    """Two articles naming the same condition share one Condition record."""
-    for name in ("a", "b"):
-        (tmp_path / f"{name}.txt").write_text(
-            f"Article {name}\n\nWhat?\nThis.\n\nDiseases We Treat\n\nFrozen shoulder\nNeck pain\n"
-        )
-
-    import_files(tmp_path / "a.txt", tmp_path / "b.txt")
-
-    a, b = TreatmentPage.objects.order_by("title")
-    assert [c.name for c in a.conditions.all()] == ["Frozen shoulder", "Neck pain"]
-    assert set(a.conditions.all()) == set(b.conditions.all())
+    assert message in err and err.count("\n") == 1
+    assert not TreatmentPage.objects.exists() and not Condition.objects.exists()
 
 
 @pytest.mark.django_db
@@ -129,33 +106,30 @@ def test_bad_file_exits_non_zero_with_one_line_and_writes_nothing(tmp_path, cont
     """A bad file is named on stderr, the command fails, and no page is written."""
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
-    pages_before = TreatmentPage.objects.count()
 
-    with pytest.raises(CommandError, match="1 of 1 file"):
-        import_files(path)
+    err = refused(path)
 
-    assert TreatmentPage.objects.count() == pages_before
+    assert err.startswith(f"error: {path}: {message}") and err.count("\n") == 1
+    assert not TreatmentPage.objects.exists()
 
 
 @pytest.mark.django_db
 def test_oversized_and_missing_files_are_refused(tmp_path, settings):
     settings.IMPORT_ARTICLE_MAX_BYTES = 10
-    big = tmp_path / "big.txt"
-    big.write_text("A title that is too long\n")
-    err = StringIO()
+    big = write(tmp_path, "big.txt", "A title that is too long\n")
 
-    with pytest.raises(CommandError, match="2 of 2"):
-        call_command("import_article", str(big), str(tmp_path / "none.txt"), stderr=err)
+    err = refused(big, tmp_path / "none.txt", match="2 of 2")
 
-    assert "over the 10-byte limit" in err.getvalue()
-    assert "no such file" in err.getvalue()
+    assert err.splitlines() == [
+        f"error: {big}: 25 bytes is over the 10-byte limit",
+        f"error: {tmp_path / 'none.txt'}: no such file",
+    ]
     assert not TreatmentPage.objects.exists()
 
 
 @pytest.mark.django_db
 def test_good_files_are_imported_even_when_another_fails(seed_path, tmp_path):
-    with pytest.raises(CommandError):
-        import_files(seed_path, tmp_path / "missing.txt")
+    refused(seed_path, tmp_path / "missing.txt", match="1 of 2")
 
     assert TreatmentPage.objects.filter(title=SEED_TITLE).exists()
 
@@ -171,9 +145,30 @@ def test_failure_mid_import_leaves_nothing_half_written(seed_path):
 
     assert not TreatmentPage.objects.exists()
     assert not ReadTotal.objects.exists()
+    assert not ImportedArticle.objects.exists()
 
 
 @pytest.mark.django_db
-def test_unknown_parent_is_refused(seed_path):
-    with pytest.raises(CommandError, match="--parent 99999"):
-        call_command("import_article", str(seed_path), "--parent", "99999")
+@pytest.mark.parametrize("value", ["99999", "99999999999999999999999", "-1", "abc", "٣"])
+def test_unknown_parent_is_refused(seed_path, value):
+    with pytest.raises(CommandError, match=f"--parent {re.escape(value)}|--parent '{value}'"):
+        import_files(seed_path, parent=value)
+
+
+@pytest.mark.django_db
+def test_the_command_exits_non_zero_with_one_line_per_bad_file(tmp_path, capsys):
+    """As an operator runs it (manage.py's own entry point): exit status 1, one line per
+    refused file, no traceback."""
+    link = tmp_path / "link.txt"
+    link.symlink_to("/etc/passwd")
+    huge = write(tmp_path, "huge.txt", "Title\nRead: 99999999999999999999999\n")
+
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "import_article", str(link), str(huge)]).execute()
+
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {link}: a symbolic link, expected a regular file",
+        f'error: {huge}: line 2: "Read:" count is over the 1000000000000 limit',
+        "CommandError: 2 of 2 file(s) not imported",
+    ]

@@ -65,22 +65,6 @@ def test_condition_slug_defaults_from_its_name():
 
 
 @pytest.mark.django_db
-def test_question_api_representation_flags_unanswered(library):
-    page = TreatmentPageFactory(
-        parent=library,
-        body=[
-            ("question", {"question": "Answered?", "answer": "<p>Yes.</p>"}),
-            ("question", {"question": "Unanswered?", "answer": ""}),
-        ],
-    )
-    data = page.body.stream_block.get_api_representation(page.body)
-    assert [(b["value"]["question"], b["value"]["answered"]) for b in data] == [
-        ("Answered?", True),
-        ("Unanswered?", False),
-    ]
-
-
-@pytest.mark.django_db
 def test_article_search_finds_other_names_and_answers(library):
     page = TreatmentPageFactory(parent=library, title="Intramuscular Stimulation")
     page.other_names.create(name="Dry needling")

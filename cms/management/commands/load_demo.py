@@ -1,13 +1,25 @@
-"""Load the demo: the seed article, two branches carrying it, and logins. Safe to re-run."""
+"""Load the demo: the seed article, two branches carrying it, and logins. Safe to re-run.
+
+Demo logins are a way in: the command refuses weak passwords everywhere, and under production
+settings it runs only when asked to, with passwords the operator chose and never prints.
+"""
 
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from clinics.groups import sync_library_group
 from cms.demo import DEMO_BRANCHES, load_demo_branch, load_seed_article
+from treatments.plaintext import ArticleFileError
+
+# The environment variables that carry the logins' passwords.
+ADMIN_VARIABLE = "DEMO_ADMIN_PASSWORD"
+EDITOR_VARIABLE = "DEMO_EDITOR_PASSWORD"
 
 
 class Command(BaseCommand):
@@ -16,40 +28,93 @@ class Command(BaseCommand):
         "and create the admin, branch editor and library editor logins."
     )
 
-    def handle(self, *args, **options):
-        page, created = load_seed_article()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help=(
+                f"Load the demo under production settings too; the logins' passwords must "
+                f"then come from {ADMIN_VARIABLE} and {EDITOR_VARIABLE}, and none is printed."
+            ),
+        )
+
+    def handle(self, *args, allow_production, **options):
+        production = settings.IS_PRODUCTION
+        if production and not allow_production:
+            raise CommandError(
+                "load_demo creates demo content and logins and refuses to run under production "
+                "settings; pass --allow-production to load it there anyway"
+            )
+        admin = os.environ.get("DEMO_ADMIN_USERNAME") or "admin"
+        usernames = [admin, "library-editor"] + [
+            f"{spec['slug']}-{role}" for spec in DEMO_BRANCHES for role in ("editor", "moderator")
+        ]
+        existing = set(
+            get_user_model()
+            .objects.filter(username__in=usernames)
+            .values_list("username", flat=True)
+        )
+        # Checked before anything is written: a refused password leaves the database as it was.
+        passwords = {
+            username: self._password(username, admin, production)
+            for username in usernames
+            if username not in existing
+        }
+        try:
+            page, created = load_seed_article()
+        except ArticleFileError as error:
+            raise CommandError(f"seed article {settings.DEMO_CONTENT_DIR}: {error}") from None
         state = "imported" if created else "already present"
         self.stdout.write(f"Seed article {state}: {page.title} (page {page.pk})")
-        library_editors = sync_library_group()
-        logins = [("library-editor", library_editors)]
+        for note in filter(None, page.editor_notes.splitlines()):
+            self.stdout.write(f"  note for editors: {note}")
+        groups = {"library-editor": sync_library_group()}
         for spec in DEMO_BRANCHES:
             branch, created = load_demo_branch(spec, page)
             state = "created, seed offered" if created else "already present"
             self.stdout.write(f"Branch {branch} at http://{branch.site.hostname}/: {state}")
-            slug = branch.site.root_page.slug
-            logins += [(f"{slug}-editor", branch.editors), (f"{slug}-moderator", branch.moderators)]
-        self._admin()
-        for username, group in logins:
-            self._editor(username, group)
+            groups[f"{spec['slug']}-editor"] = branch.editors
+            groups[f"{spec['slug']}-moderator"] = branch.moderators
+        for username in usernames:
+            self._login(username, passwords.get(username), groups.get(username), production)
 
-    def _admin(self):
-        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+    def _password(self, username: str, admin: str, production: bool) -> str | None:
+        """The login's password from the environment, checked by the project's password
+        validators; None when it will be generated (outside production only)."""
+        variable = ADMIN_VARIABLE if username == admin else EDITOR_VARIABLE
+        given = os.environ.get(variable)
+        if not given:
+            if production:
+                raise CommandError(
+                    f"{variable} is not set: under production settings load_demo neither "
+                    "generates nor prints passwords, so choose them"
+                )
+            return None
+        user = get_user_model()(username=username, email=f"{username}@example.com")
+        try:
+            validate_password(given, user)
+        except ValidationError as error:
+            raise CommandError(
+                f"{variable} is too weak for the {username} login: {' '.join(error.messages)}"
+            ) from None
+        return given
+
+    def _login(self, username: str, password: str | None, group, production: bool) -> None:
+        """One login per role; an existing one is left as it is, password included."""
         User = get_user_model()
+        role = group or "Admin"
         if User.objects.filter(username=username).exists():
-            self.stdout.write(f"Admin login: {username} (exists; password unchanged)")
+            self.stdout.write(f"{role} login: {username} (exists; password unchanged)")
             return
-        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        User.objects.create_superuser(username, f"{username}@example.com", password)
-        self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}"))
-
-    def _editor(self, username, group):
-        """One login per role; DEMO_EDITOR_PASSWORD gives them all the same password."""
-        User = get_user_model()
-        user = User.objects.filter(username=username).first()
-        if user:
-            self.stdout.write(f"{group} login: {username} (exists; password unchanged)")
-            return
-        password = os.environ.get("DEMO_EDITOR_PASSWORD") or secrets.token_urlsafe(12)
-        user = User.objects.create_user(username, f"{username}@example.com", password)
-        user.groups.add(group)
-        self.stdout.write(self.style.SUCCESS(f"{group} login: {username} / {password}"))
+        password = password or secrets.token_urlsafe(12)
+        if group is None:
+            User.objects.create_superuser(username, f"{username}@example.com", password)
+        else:
+            User.objects.create_user(username, f"{username}@example.com", password).groups.add(
+                group
+            )
+        if production:
+            source = ADMIN_VARIABLE if group is None else EDITOR_VARIABLE
+            self.stdout.write(f"{role} login: {username} (password from {source})")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"{role} login: {username} / {password}"))

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             if not no_demo:
                 call_command("load_demo", stdout=self.stdout)
             host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+            # Beat keeps its schedule here; a fresh clone has no var/ until something makes it.
+            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
             schedule = str(settings.VAR_DIR / "celerybeat-schedule")
             celery = [sys.executable, "-m", "celery", "-A", "cms"]
             commands = [

@@ -93,8 +93,9 @@ def test_seed_article_detail_has_structured_fields(client, seed):
     )
     assert questions[0]["answer"].startswith("<p>Dry needle treatment is also known as")
     assert questions[0]["answered"] is True
-    unanswered = [q["question"] for q in questions if not q["answered"]]
-    assert unanswered == ["In which cases is dry needle (IMS) treatment used? How can it be?"]
+    # The seed's unanswered question and its unplaced line wait for editors: not shown.
+    assert [b["type"] for b in data["body"]] == ["question"] * 5
+    assert all(q["answered"] for q in questions)
 
 
 @pytest.mark.django_db
