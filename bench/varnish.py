@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,9 +25,16 @@ def vcl_for(backend_port: int) -> str:
 
 @contextmanager
 def serve(port: int, backend_port: int, work: Path):
-    """varnishd on 127.0.0.1:``port`` until the block ends; yields the port."""
-    vcl = work / "default.vcl"
+    """varnishd on 127.0.0.1:``port`` until the block ends; yields the port.
+
+    varnishd compiles the VCL as an unprivileged user, so its files live in a folder anyone may
+    read, not in the bench's private work folder.
+    """
+    own = Path(tempfile.mkdtemp(prefix="clinic-varnish-"))
+    own.chmod(0o755)
+    vcl = own / "default.vcl"
     vcl.write_text(vcl_for(backend_port))
+    vcl.chmod(0o644)
     process = subprocess.Popen(
         [
             "varnishd",
@@ -36,7 +44,7 @@ def serve(port: int, backend_port: int, work: Path):
             "-f",
             str(vcl),
             "-n",
-            str(work / "varnish"),
+            str(own / "instance"),
             "-s",
             "malloc,256m",
             "-T",
@@ -51,3 +59,4 @@ def serve(port: int, backend_port: int, work: Path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        shutil.rmtree(own, ignore_errors=True)
