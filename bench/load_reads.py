@@ -196,7 +196,7 @@ def wait_until_up(port: int) -> None:
 
 def client(number, port, targets, count, progress, results):
     """One client process: ``count`` POSTs on a keep-alive connection, distinct user agents."""
-    rng = random.Random(number)  # noqa: S311 - picks pages, not secrets
+    rng = random.Random(number)
     accepted, statuses = Counter(), Counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     for n in range(count):

@@ -7,30 +7,24 @@ between measurements of the same run; the absolute numbers move with the machine
 """
 
 import argparse
-import hashlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 
-import psycopg
-
-from . import report, serve, stock, wrk
+from . import database, mix, render, report, serve, stock, varnish, wrk
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "performance.md"
 LISTING = "/api/v2/pages/?type=treatments.TreatmentPage&fields=summary,body,conditions&limit={}"
 MODES = {
-    "full": {"articles": 1000, "duration": "10s", "refresh": (100, 10_000)},
-    "smoke": {"articles": 12, "duration": "1s", "refresh": (3, 12)},
+    "full": {"articles": 1000, "duration": "10s", "refresh": (100, 10_000), "mix": "60s"},
+    "smoke": {"articles": 12, "duration": "1s", "refresh": (3, 12), "mix": "3s"},
 }
 
 
@@ -64,84 +58,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="measure this project only; stock rows are marked skipped (--smoke does this)",
     )
     return parser.parse_args(argv)
-
-
-def machine() -> dict[str, str]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    os_name = next(
-        (
-            line.split("=", 1)[1].strip('"')
-            for line in Path("/etc/os-release").read_text().splitlines()
-            if line.startswith("PRETTY_NAME=")
-        ),
-        platform.platform(),
-    )
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[:2]
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpus": f"{os.cpu_count()} ({cpu})",
-        "os": os_name,
-        "python": platform.python_version(),
-        "wrk": " ".join(wrk_version),
-        "stack": ", ".join(
-            f"{p} {version(p)}"
-            for p in ("wagtail", "Django", "djangorestframework", "gunicorn", "psycopg", "orjson")
-        ),
-        "load": " ".join(f"{n:.2f}" for n in os.getloadavg()),
-    }
-
-
-def migrations_digest() -> str:
-    """What the migrated schema depends on: every migration here, and the framework versions."""
-    digest = hashlib.blake2b(digest_size=6)
-    for path in sorted(REPO.glob("*/migrations/*.py")):
-        digest.update(path.relative_to(REPO).as_posix().encode() + path.read_bytes())
-    for package in ("Django", "wagtail"):
-        digest.update(version(package).encode())
-    digest.update((REPO / "requirements" / "base.txt").read_bytes())
-    return digest.hexdigest()
-
-
-def admin_connection(url: str) -> psycopg.Connection:
-    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
-
-
-def recreate_database(url: str) -> tuple[str, bool]:
-    """Drop and create the database ``url`` names, migrated if a template of this schema exists.
-
-    Returns the server's version and whether the copy is migrated already. Templates are named
-    ``<name>_tpl_<digest of the migrations>``: a migration change makes a new one.
-    """
-    name = url.rsplit("/", 1)[1]
-    template = f"{name}_tpl_{migrations_digest()}"
-    with admin_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
-        if found:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        else:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return conn.execute("SHOW server_version").fetchone()[0], bool(found)
-
-
-def save_template(url: str) -> None:
-    """Keep the freshly migrated database as the template later runs copy: seconds, not minutes."""
-    name = url.rsplit("/", 1)[1]
-    prefix, template = f"{name}_tpl_", f"{name}_tpl_{migrations_digest()}"
-    with admin_connection(url) as conn:
-        stale = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]
-        ).fetchall()
-        for (old,) in stale:
-            conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
-        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
@@ -253,77 +169,6 @@ def count_queries(env: dict, branch: dict, r: dict) -> None:
         r["queries"][mode] = json.loads(output)
 
 
-def cache_note(r: dict) -> str:
-    """Whether the cache modes differed, judged by SQL per request: no cache, no warm mode."""
-    warm, off = (
-        r["queries"]["warm"].get("listing 20", {}),
-        r["queries"]["off"].get("listing 20", {}),
-    )
-    if not any(off.get("queries", [1])):
-        return "- **`API_SERVER_CACHE=false` was not honoured**: the listing ran no SQL with it."
-    if warm.get("queries") == off.get("queries"):
-        return (
-            "- Cache warm and cache off ran the same SQL per request: this tree has no API cache "
-            "yet (or it ignores `API_SERVER_CACHE`), so the two columns differ only by noise."
-        )
-    return "- Cache warm served with less SQL than cache off: the API cache is in use."
-
-
-def render(r: dict, mode: str) -> str:
-    m = r["machine"]
-    items = report.targets(r)
-    wrk_args = f"{' '.join(wrk.WRK_ARGS)} -d{r['duration']}"
-    command = "bench/run --smoke" if mode == "smoke" else "bench/run"
-    smoke = (
-        "\n**Smoke run: tiny data and 1-second measurements, to check that the bench runs; "
-        "not a measurement.**\n"
-    )
-    notes = [
-        f"- Machine: {m['cpus']} CPUs, {m['os']}, Python {m['python']}, "
-        f"PostgreSQL {r['postgres']}, {m['wrk']}; load average {m['load']} at the start, "
-        f"{r['load_end']} at the end. "
-        "The machine is shared with other work: absolute figures are noisy, "
-        "ratios within one run are what count.",
-        f"- Stack: {m['stack']}. Both projects on PostgreSQL, gunicorn with 2 sync workers.",
-        f"- Data: {r['articles']:,} articles in each project; wrk `{wrk_args}` per request. "
-        "Stock: the shared anchor scripts as they are (stock settings: `CONN_MAX_AGE` 0, no "
-        "cache). Ours: `bench.settings` (DEBUG off, `CONN_MAX_AGE` 60, Redis cache), every "
-        f"article offered at two branches (created through {r['branch']['via']}); requests "
-        f"carry the Host of branch `{r['branch']['slug']}` (`{r['branch']['hostname']}`).",
-        cache_note(r),
-        "- Cache off: the server runs with `API_SERVER_CACHE=false`. Floor: a Django view in a "
-        "bench-only URLconf returning this project's listing of 20 as fixed bytes, through the "
-        "project's middleware.",
-        "- SQL per request: three requests after a warm-up, with Django's test client and "
-        "`CaptureQueriesContext` (the anchor's queries.py method). Worker RSS: `ps` after the run.",
-        f"- The run took {r['seconds']:.0f} s (`{command}`).",
-    ]
-    return "\n".join(
-        [
-            f"## Run of {m['date']}",
-            smoke if mode == "smoke" else "",
-            "### Targets",
-            "",
-            report.targets_table(items),
-            "",
-            "### Measurements: requests per second (average latency)",
-            "",
-            report.table(r),
-            "",
-            *notes,
-        ]
-    )
-
-
-TEMPLATE = """# Performance
-
-How Clinic CMS serves partners compared with the stock Wagtail API v2 a clinic group would
-otherwise deploy (`../shared/anchors/stock-wagtail`), and with Django's own floor. Reproduce with
-`bench/run` (7 to 10 minutes on two cores); `bench/run --smoke` checks that the harness runs
-(about half a minute once its template database exists).
-"""
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -334,6 +179,23 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(detail), file=sys.stderr)
         print(f"bench/run: failed (exit {error.returncode}): {command[:300]}", file=sys.stderr)
         return 1
+
+
+def measure_mix(port, env, branches, work, duration, r, venv, root, skip_stock) -> None:
+    """The realistic mix at our origin, behind Varnish (when installed) and at stock."""
+    r["mix"] = {}
+    log(f"ours: realistic mix for {duration} at the origin")
+    r["mix"]["origin"] = mix.measure_ours(port + 3, env, branches, work, duration, "origin")
+    if varnish.available():
+        log(f"ours: realistic mix for {duration} behind Varnish")
+        r["mix"]["varnish"] = mix.measure_ours(port + 4, env, branches, work, duration, "varnish")
+    else:
+        r["mix"]["varnish_note"] = "varnishd not installed (apt-get install varnish)"
+    if skip_stock:
+        r["mix"]["stock_note"] = r["stock"].skipped
+    else:
+        log(f"stock: realistic mix for {duration}")
+        r["mix"]["stock"] = mix.measure_stock(venv, root, port + 5, work, duration)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -356,15 +218,16 @@ def run(args: argparse.Namespace) -> int:
     stock_db = os.environ.get("BENCH_STOCK_DB", "stock_anchor_bench")
     redis, redis_url = start_redis(work)
     r: dict = {
+        "mix_duration": config["mix"],
         "articles": articles,
         "duration": duration,
         "bytes": {},
         "rss": {},
         "queries": {},
-        "machine": machine(),
+        "machine": render.machine(),
     }
     try:
-        r["postgres"], migrated = recreate_database(database_url)
+        r["postgres"], migrated = database.recreate_database(database_url)
         skip_stock = args.smoke or args.skip_stock
         venv = args.stock_venv
         env = {
@@ -383,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
             if not migrated:
                 log("ours: migrating (saved as a template for the next run)")
                 manage("migrate", "-v0", env=env)
-                save_template(database_url)
+                database.save_template(database_url)
             log(f"ours: filling {articles} articles, two branches")
             filled = json.loads(manage("bench_fill", str(articles), env=env))
             if not skip_stock:
@@ -404,6 +267,7 @@ def run(args: argparse.Namespace) -> int:
         measure_ours(port + 2, env, branch, duration, r, warm=False)
         log("ours: SQL queries per request")
         count_queries(env, branch, r)
+        measure_mix(port, env, filled["branches"], work, config["mix"], r, venv, root, skip_stock)
         small, large = config["refresh"]
         log(f"ours: read refresh for {small} and {large} articles")
         r["refresh"] = json.loads(
@@ -411,9 +275,9 @@ def run(args: argparse.Namespace) -> int:
         )
         r["seconds"] = time.monotonic() - started
         r["load_end"] = " ".join(f"{n:.2f}" for n in os.getloadavg())
-        text = render(r, mode)
+        text = render.render(r, mode)
         print("\n" + text + "\n")
-        report.write_doc(output, text, TEMPLATE)
+        report.write_doc(output, text, render.TEMPLATE)
         log(f"written to {output}")
     finally:
         redis.terminate()

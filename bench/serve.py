@@ -14,9 +14,11 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 CONFIG = Path(__file__).with_name("gunicorn.conf.py")
 
 
-def request(url: str, host: str, method: str = "GET") -> tuple[int, bytes]:
+def request(url: str, host: str, method: str = "GET", user_agent: str = "") -> tuple[int, bytes]:
     """One request with a branch's Host; an HTTP error is an answer, not an exception."""
     headers = {"Host": host, "Content-Length": "0"} if method == "POST" else {"Host": host}
+    if user_agent:
+        headers["User-Agent"] = user_agent
     req = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 - loopback
     try:
         with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 - loopback
@@ -31,6 +33,19 @@ def worker_rss_kib(master: int) -> list[int]:
         ["ps", "-o", "rss=", "--ppid", str(master)], capture_output=True, text=True
     ).stdout
     return [int(n) for n in output.split()]
+
+
+def wait_until_up(url: str, host: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until ``url`` answers at all (any status), or the server process has died."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            request(url, host)
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nothing answers {url}") from None
+            time.sleep(0.2)
 
 
 @contextmanager
@@ -53,15 +68,7 @@ def gunicorn(port: int, env: dict[str, str]):
         env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                request(f"http://127.0.0.1:{port}/api/v2/pages/?limit=1", "127.0.0.1")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start on port {port}") from None
-                time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}/api/v2/pages/?limit=1", "127.0.0.1", process)
         yield process.pid
     finally:
         process.terminate()
