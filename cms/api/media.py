@@ -16,6 +16,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Collection, CollectionViewRestriction
 
 from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from .cache import EVERYTHING
 from .filters import ClinicOrderingFilter, SearchParametersFilter, StrictFieldsFilter, parse_id
 from .prefetch import prefetch_api_relations
 from .schema import media_detail, media_find, media_listing
@@ -65,6 +66,10 @@ class MediaAPIMixin(PublicAPIMixin):
         SearchFilter,
     ]
     pagination_class = ClinicPagination
+
+    def answer_tags(self) -> set[str]:
+        return {EVERYTHING, "m"}
+
     orderable_annotations: dict = {}
 
     def get_queryset(self):

@@ -22,6 +22,7 @@ from wagtail.models import Page
 from treatments.models import TreatmentPage
 
 from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from .cache import EVERYTHING
 from .filters import (
     ClinicOrderingFilter,
     SearchParametersFilter,
@@ -134,6 +135,31 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             return queryset.filter(id=page.id).first()
         return queryset.filter(id=request.GET["id"]).first()
 
+    def answer_tags(self) -> set[str]:
+        """What this answer shows: one page (and its parent) or a clinic's listing.
+
+        Rich text links point at pages the clinic shows, so an answer with links also goes
+        stale when the clinic's pages change (``l``).
+        """
+        site = self.clinic_site.pk
+        tags = {EVERYTHING}
+        if "pk" in self.kwargs:
+            page = self.get_object()
+            tags.add(f"p{page.pk}")
+            parent = page.get_parent()  # cached by the serializer's ``meta.parent``
+            if parent is not None:
+                tags.add(f"p{parent.pk}")
+        else:
+            tags.add(f"l{site}")
+            if self.shows_read_counts:
+                tags.add(f"rl{site}")
+        if self.links_shown:
+            tags.add(f"l{site}")
+        return tags
+
+    shows_read_counts = False
+    links_shown = False
+
     def build_listing(self, request):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
@@ -157,10 +183,15 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         prefetch_api_relations(items, fields)
         share_site_root_paths(items)
         if "read_count" in fields or "read_count_refreshed_at" in fields:
+            self.shows_read_counts = True
             attach_read_totals(items)
+        elif self.request.GET.get("order", "").lstrip("-") == "read_count":
+            self.shows_read_counts = True
         return serializer
 
     def resolving_links(self, items):
         links = ClinicLinks(self.clinic_site, self.get_base_queryset())
-        links.preload(linked_page_ids(items))
+        linked = linked_page_ids(items)
+        links.preload(linked)
+        self.links_shown = self.links_shown or bool(linked)
         return resolving_links_for(links)
