@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.fields import DateTimeField, IntegerField
@@ -21,6 +22,7 @@ from wagtail.models import Page
 
 from treatments.models import TreatmentPage
 
+from . import documents
 from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
 from .cache import EVERYTHING
 from .filters import (
@@ -110,6 +112,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             if value is not None and not (value == "root" and name != "ancestor_of"):
                 parse_id(value, name)
 
+    def use_object(self, page) -> None:
+        """Answer about ``page`` without looking it up (delivery documents render this way)."""
+        self._cached_object = page
+
     def get_object(self):
         if not hasattr(self, "_cached_object"):
             page = get_object_or_404(self.get_base_queryset(), pk=self.kwargs["pk"])
@@ -151,7 +157,7 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 tags.add(f"p{parent.pk}")
         else:
             tags.add(f"l{site}")
-            if self.shows_read_counts:
+            if self.shows_read_counts or self.request.GET.get("order", "").endswith("read_count"):
                 tags.add(f"rl{site}")
         if self.links_shown:
             tags.add(f"l{site}")
@@ -163,7 +169,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     def build_listing(self, request):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
-        items = list(self.paginate_queryset(self.filter_queryset(queryset)))
+        filtered = self.filter_queryset(queryset)
+        if documents.enabled(request) and isinstance(filtered, QuerySet):
+            return documents.assemble_listing(self, filtered)
+        items = list(self.paginate_queryset(filtered))
         serializer = self.get_serializer(items, many=True)
         with self.resolving_links(items):
             data = serializer.data
@@ -171,6 +180,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     def build_detail(self, request, pk):
         page = self.get_object()
+        if documents.enabled(request):
+            return Response(documents.assemble_detail(self, page))
         serializer = self.get_serializer(page)
         with self.resolving_links([page]):
             data = serializer.data
@@ -185,8 +196,6 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         if "read_count" in fields or "read_count_refreshed_at" in fields:
             self.shows_read_counts = True
             attach_read_totals(items)
-        elif self.request.GET.get("order", "").lstrip("-") == "read_count":
-            self.shows_read_counts = True
         return serializer
 
     def resolving_links(self, items):

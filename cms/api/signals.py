@@ -7,6 +7,9 @@
 - A draft saved (only revision bookkeeping written on the page): nothing.
 - A read refresh: the answers of the articles whose totals moved, at every branch that shows
   them (``p``), and the read counts of those branches' listings (``rl``).
+- The same changes outdate the stored delivery documents (``documents.bump_generations``), in
+  the change's own transaction: a page's own document goes stale by its stamp; a clinic's
+  pages changing outdate its documents with rich text links; everything else all documents.
 - Clinic settings: the clinics endpoint (``c``). Images, documents and collections: the media
   endpoints and everything that may show them (``m``, ``g``). Sites, privacy, conditions and
   moves (which change URLs below the moved page): everything (``g``).
@@ -31,6 +34,7 @@ from treatments.models import Condition, ReadTotal
 from treatments.reads.events import read_totals_refreshed
 from treatments.selectors import pages_showing
 
+from . import documents
 from .cache import EVERYTHING, invalidate
 
 # What Page.save_revision, locking and workflows write on the page itself: no public field.
@@ -64,7 +68,10 @@ def page_tags(pages: Iterable[tuple[int, str]]) -> set[str]:
 
 
 def page_changed(sender, instance, **kwargs) -> None:
-    invalidate(page_tags([(instance.pk, instance.path)]))
+    tags = page_tags([(instance.pk, instance.path)])
+    # Rich text links at those clinics may now resolve elsewhere.
+    documents.bump_generations(documents.links_key(tag[1:]) for tag in tags if tag.startswith("l"))
+    invalidate(tags)
 
 
 def page_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
@@ -83,6 +90,7 @@ def page_deleted(sender, instance, **kwargs) -> None:
 
 
 def everything_changed(sender=None, **kwargs) -> None:
+    documents.bump_generations([documents.ALL])
     invalidate([EVERYTHING])
 
 
@@ -108,13 +116,16 @@ def model_saved_or_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, BaseSiteSetting | BaseGenericSetting):
         invalidate(["c"])
     elif isinstance(instance, Site):
+        documents.bump_generations([documents.ALL])
         invalidate([EVERYTHING, "c", "m"])
     elif isinstance(
         instance,
         (get_image_model(), get_document_model(), Collection, CollectionViewRestriction),
     ):
+        documents.bump_generations([documents.ALL])
         invalidate([EVERYTHING, "m"])
     elif isinstance(instance, PageViewRestriction | Condition):
+        documents.bump_generations([documents.ALL])
         invalidate([EVERYTHING])
 
 

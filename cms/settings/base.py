@@ -237,6 +237,8 @@ REST_FRAMEWORK = {
 API_SERVER_CACHE = env.bool("API_SERVER_CACHE", default=True)
 API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+# Listings and details assembled from pages rendered once (cms/api/documents.py).
+API_DELIVERY_DOCUMENTS = env.bool("API_DELIVERY_DOCUMENTS", default=True)
 # How long a shared cache in front (Varnish, a CDN) may keep an answer: purges by tag end it
 # sooner (docs/deploy.md). Browsers and partners keep API_CACHE_MAX_AGE.
 API_SURROGATE_MAX_AGE = env.int("API_SURROGATE_MAX_AGE", default=24 * 3600)
