@@ -15,8 +15,10 @@
   moves (which change URLs below the moved page): everything (``g``).
 """
 
+import functools
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents import get_document_model
@@ -36,6 +38,7 @@ from treatments.selectors import pages_showing
 
 from . import documents
 from .cache import EVERYTHING, invalidate
+from .tasks import request_rendering
 
 # What Page.save_revision, locking and workflows write on the page itself: no public field.
 DRAFT_ONLY_FIELDS = frozenset(
@@ -72,6 +75,13 @@ def page_changed(sender, instance, **kwargs) -> None:
     # Rich text links at those clinics may now resolve elsewhere.
     documents.bump_generations(documents.links_key(tag[1:]) for tag in tags if tag.startswith("l"))
     invalidate(tags)
+
+
+def page_published_receiver(sender, instance, **kwargs) -> None:
+    page_changed(sender, instance)
+    sites = [int(tag[1:]) for tag in page_tags([(instance.pk, instance.path)]) if tag[0] == "l"]
+    if sites:
+        transaction.on_commit(functools.partial(request_rendering, sites, instance.pk))
 
 
 def page_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
@@ -130,7 +140,7 @@ def model_saved_or_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    page_published.connect(page_changed, dispatch_uid="api-cache-published")
+    page_published.connect(page_published_receiver, dispatch_uid="api-cache-published")
     page_unpublished.connect(page_changed, dispatch_uid="api-cache-unpublished")
     for signal in (page_slug_changed, post_page_move):
         signal.connect(everything_changed, dispatch_uid=f"api-cache-{signal!r}")

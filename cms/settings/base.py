@@ -239,6 +239,8 @@ API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
 # Listings and details assembled from pages rendered once (cms/api/documents.py).
 API_DELIVERY_DOCUMENTS = env.bool("API_DELIVERY_DOCUMENTS", default=True)
+# Render a published page's documents in a worker right after the commit.
+API_DOCUMENTS_PRERENDER = env.bool("API_DOCUMENTS_PRERENDER", default=True)
 # How long a shared cache in front (Varnish, a CDN) may keep an answer: purges by tag end it
 # sooner (docs/deploy.md). Browsers and partners keep API_CACHE_MAX_AGE.
 API_SURROGATE_MAX_AGE = env.int("API_SURROGATE_MAX_AGE", default=24 * 3600)
