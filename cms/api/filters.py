@@ -5,6 +5,7 @@ a NUL byte in a search, a text value for a number field) and answer 500. These p
 answer 400 with a message instead.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
@@ -13,6 +14,7 @@ from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.fields import StreamField
 from wagtail.models import Site
+from wagtail.search.backends import get_search_backend
 
 from cms.sites import UnknownClinic, find_clinic, is_clinic_site
 from treatments.models import ReadTotal
@@ -127,10 +129,12 @@ class ClinicOrderingFilter(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         order = request.GET.get("order")
-        if order is None:
+        if not order:  # stock ignores an empty order
             return queryset
         names = order.split(",")
-        if names == ["random"]:
+        if "random" in names:
+            if len(names) > 1:
+                raise BadRequestError("random ordering cannot be combined with other fields")
             if "offset" in request.GET:
                 raise BadRequestError("random ordering with offset is not supported")
             return queryset.order_by("?")
@@ -164,12 +168,47 @@ def with_read_count(queryset):
 
 
 class SearchParametersFilter(BaseFilterBackend):
-    """Checks ``search_operator`` before Wagtail's SearchFilter hands it to the backend."""
+    """Checks ``search_operator`` before the search backend sees it.
+
+    Stock Wagtail hands any value to the backend, which raises (a 500); a 400 says why. Without
+    ``search`` the operator is ignored, as stock ignores it.
+    """
 
     def filter_queryset(self, request, queryset, view):
         operator = request.GET.get("search_operator")
-        if operator is not None and operator not in ("and", "or"):
-            raise BadRequestError("search_operator must be 'and' or 'or'")
-        if operator is not None and "search" not in request.GET:
-            raise BadRequestError("search_operator needs search")
+        if "search" in request.GET and operator is not None:
+            if operator.lower() not in ("and", "or"):
+                raise BadRequestError("search_operator must be 'and' or 'or'")
         return queryset
+
+
+class ClinicSearchFilter(BaseFilterBackend):
+    """``?search=``, combined with every filter and order the listing accepts.
+
+    Wagtail's SearchFilter passes the filtered, ordered queryset to the search backend, which
+    refuses any filter or order on a column that is not a ``FilterField`` (``read_count``, the
+    ``pk`` tie-breaker, ``sessions_per_week``): stock answers those with 400 "cannot order by
+    ... while searching". Here the backend searches only among the ids the other filters left
+    (``pk__in`` a subquery, so the backend never sees those filters). Without ``order`` the
+    answer is in relevance order, as stock; with ``order`` (even an empty one) the listing's own
+    order is kept and search only narrows it.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
+        # Stock refuses this combination; the tag filter needs a join the backend cannot take.
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError("filtering by tag with a search query is not supported")
+        query = request.GET["search"]
+        operator = request.GET.get("search_operator") or None
+        candidates = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+        backend = get_search_backend()
+        if "order" not in request.GET:
+            return backend.search(query, candidates, operator=operator)
+        found = backend.search(
+            query, candidates.only("pk"), operator=operator, order_by_relevance=False
+        )
+        return queryset.filter(pk__in=[item.pk for item in found])

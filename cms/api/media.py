@@ -8,7 +8,6 @@ from functools import cached_property
 from django.db.models import Q
 from rest_framework.fields import Field
 from taggit.managers import _TaggableManager
-from wagtail.api.v2.filters import SearchFilter
 from wagtail.documents.api.v2.serializers import DocumentSerializer
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.serializers import ImageSerializer
@@ -16,7 +15,13 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Collection, CollectionViewRestriction
 
 from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
-from .filters import ClinicOrderingFilter, SearchParametersFilter, StrictFieldsFilter, parse_id
+from .filters import (
+    ClinicOrderingFilter,
+    ClinicSearchFilter,
+    SearchParametersFilter,
+    StrictFieldsFilter,
+    parse_id,
+)
 from .prefetch import prefetch_api_relations
 from .schema import media_detail, media_find, media_listing
 
@@ -62,7 +67,7 @@ class MediaAPIMixin(PublicAPIMixin):
         SearchParametersFilter,
         StrictFieldsFilter,
         ClinicOrderingFilter,
-        SearchFilter,
+        ClinicSearchFilter,
     ]
     pagination_class = ClinicPagination
     orderable_annotations: dict = {}

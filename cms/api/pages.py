@@ -12,7 +12,6 @@ from wagtail.api.v2.filters import (
     ChildOfFilter,
     DescendantOfFilter,
     LocaleFilter,
-    SearchFilter,
     TranslationOfFilter,
 )
 from wagtail.api.v2.utils import BadRequestError
@@ -24,6 +23,7 @@ from treatments.models import TreatmentPage
 from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
 from .filters import (
     ClinicOrderingFilter,
+    ClinicSearchFilter,
     SearchParametersFilter,
     StrictFieldsFilter,
     clinic_for_request,
@@ -52,7 +52,7 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         ClinicOrderingFilter,
         TranslationOfFilter,
         LocaleFilter,
-        SearchFilter,  # last: search results cannot be filtered further
+        ClinicSearchFilter,  # last: search results cannot be filtered further
     ]
     pagination_class = ClinicPagination
     known_query_parameters = (PagesAPIViewSet.known_query_parameters - {"site"}) | {"clinic"}

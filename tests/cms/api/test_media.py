@@ -79,3 +79,28 @@ def test_bad_media_input_is_a_json_4xx(client, url, status, message):
 
     assert response.status_code == status, response.content
     assert message in response.json()["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", [IMAGES, DOCUMENTS])
+def test_media_search_combines_with_order_and_filters(client, endpoint):
+    """Search narrows the ordered, filtered listing on images and documents as on pages."""
+    if endpoint == IMAGES:
+        for title in ["Needle chart", "Price list", "Needle care"]:
+            image(title=title)
+    else:
+        for title in ["Needle chart", "Price list", "Needle care"]:
+            wagtail_factories.DocumentFactory(title=title)
+
+    def titles(query):
+        response = client.get(endpoint + query)
+        assert response.status_code == 200, response.content
+        return [item["title"] for item in response.json()["items"]]
+
+    assert titles("?search=needle&order=-title") == ["Needle chart", "Needle care"]
+    assert titles("?search=needle&order=title&search_operator=and") == [
+        "Needle care",
+        "Needle chart",
+    ]
+    assert titles("?search=needle&title=Needle care") == ["Needle care"]
+    assert titles("?search=needle chart&search_operator=and&order=id") == ["Needle chart"]
