@@ -1,6 +1,7 @@
 """What every public endpoint shares: JSON errors, partner keys, rates, the answer cache."""
 
 from django.http import Http404
+from django.shortcuts import redirect
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -12,6 +13,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 from .cache import CachedAnswerMixin
 from .filters import MAX_ID, MAX_OFFSET, check_query_string
 from .renderers import ORJSONRenderer
+from .serializers import detail_url
 from .throttling import AnonymousThrottle, PartnerKeyAuthentication, PartnerThrottle
 
 # Parameters a detail (or find) URL accepts; filters and paging only make sense on listings.
@@ -72,6 +74,20 @@ class PublicAPIMixin(CachedAnswerMixin):
             raise Http404("not found")
         self.check_detail_parameters()
         return self.cached(request, self.build_detail, pk)
+
+    def find_view(self, request):
+        """Stock ``find``, redirecting to the detail URL on the request's own host."""
+        try:
+            found = self.find_object(self.get_queryset(), request)
+        except self.model.DoesNotExist:
+            found = None
+        if found is None:
+            raise Http404("not found")
+        query = request.GET.copy()
+        for name in self.find_query_parameters:
+            query.pop(name, None)
+        url = detail_url(request, request.wagtailapi_router, self.model, found.pk)
+        return redirect(f"{url}?{query.urlencode()}")
 
     def build_listing(self, request):
         return BaseAPIViewSet.listing_view(self, request)

@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
-from wagtail.api.utils import get_full_url
 from wagtail.models import Site
 
 from clinics.models import ClinicSettings
@@ -19,6 +18,7 @@ from cms.sites import UnknownClinic, clinic_sites, find_clinic
 
 from .base import PublicAPIMixin
 from .schema import CONDITIONAL, ERRORS, ListingMetaSerializer
+from .serializers import absolute_url
 
 LISTING_PARAMETERS = frozenset(["format", "_"])
 
@@ -132,7 +132,7 @@ class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
             "name": values.name or site.site_name or site.root_page.title,
             "hostname": site.hostname,
             "root_url": site.root_url,
-            "detail_url": get_full_url(
+            "detail_url": absolute_url(
                 self.request, reverse("wagtailapi:clinics:detail", args=[slug])
             ),
         }

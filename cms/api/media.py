@@ -8,9 +8,7 @@ from functools import cached_property
 from django.db.models import Q
 from rest_framework.fields import Field
 from taggit.managers import _TaggableManager
-from wagtail.documents.api.v2.serializers import DocumentSerializer
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Collection, CollectionViewRestriction
 
@@ -24,6 +22,7 @@ from .filters import (
 )
 from .prefetch import prefetch_api_relations
 from .schema import media_detail, media_find, media_listing
+from .serializers import RequestUrlDocumentSerializer, RequestUrlImageSerializer
 
 
 class PrefetchedTagsField(Field):
@@ -43,11 +42,11 @@ class PrefetchedTagsMixin:
         return super().build_property_field(field_name, model_class)
 
 
-class MediaImageSerializer(PrefetchedTagsMixin, ImageSerializer):
+class MediaImageSerializer(PrefetchedTagsMixin, RequestUrlImageSerializer):
     pass
 
 
-class MediaDocumentSerializer(PrefetchedTagsMixin, DocumentSerializer):
+class MediaDocumentSerializer(PrefetchedTagsMixin, RequestUrlDocumentSerializer):
     pass
 
 

@@ -33,6 +33,7 @@ from .filters import (
 from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import pages_detail, pages_find, pages_listing
+from .serializers import ClinicPageSerializer
 
 
 class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -55,9 +56,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         ClinicSearchFilter,  # last: search results cannot be filtered further
     ]
     pagination_class = ClinicPagination
+    base_serializer_class = ClinicPageSerializer
     known_query_parameters = (PagesAPIViewSet.known_query_parameters - {"site"}) | {"clinic"}
-    # The library original an alias copies is no public page: its id would lead nowhere.
-    meta_fields = [name for name in PagesAPIViewSet.meta_fields if name != "alias_of"]
     orderable_annotations = {"read_count": with_read_count}
     id_parameters = ("child_of", "descendant_of", "ancestor_of", "translation_of")
 

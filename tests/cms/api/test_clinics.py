@@ -45,7 +45,7 @@ def test_clinic_detail_shows_its_settings(client, north_settings):
         "name": "North Clinic",
         "hostname": "north.example.org",
         "root_url": "http://north.example.org",
-        "detail_url": "http://localhost:8000/api/v2/clinics/north/",
+        "detail_url": "http://testserver/api/v2/clinics/north/",
         "address": "1 North Road",
         "phone": "+44 20 0000 0001",
         "email": "north@example.org",

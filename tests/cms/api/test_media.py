@@ -104,3 +104,20 @@ def test_media_search_combines_with_order_and_filters(client, endpoint):
     ]
     assert titles("?search=needle&title=Needle care") == ["Needle care"]
     assert titles("?search=needle chart&search_operator=and&order=id") == ["Needle chart"]
+
+
+@pytest.mark.django_db
+def test_media_urls_use_the_requests_host(client):
+    picture = image()
+    document = wagtail_factories.DocumentFactory(title="Prices")
+
+    images = client.get(IMAGES, HTTP_HOST="api.example.com").json()["items"]
+    documents = client.get(DOCUMENTS, HTTP_HOST="api.example.com").json()["items"]
+    found = client.get(f"{IMAGES}find/?id={picture.pk}", HTTP_HOST="api.example.com")
+
+    assert images[0]["meta"]["detail_url"] == f"http://api.example.com/api/v2/images/{picture.pk}/"
+    assert documents[0]["meta"]["detail_url"] == (
+        f"http://api.example.com/api/v2/documents/{document.pk}/"
+    )
+    assert documents[0]["meta"]["download_url"].startswith("http://api.example.com/documents/")
+    assert found["Location"] == f"http://api.example.com/api/v2/images/{picture.pk}/?"

@@ -1,12 +1,14 @@
 """The partner pages endpoint: clinic scoping, structured article fields, visibility, input."""
 
+import importlib
+
 import pytest
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from cms.demo import load_seed_article
 from tests.factories import ConditionFactory, TreatmentPageFactory
-from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
+from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName, TreatmentPage
 
 PAGES = "/api/v2/pages/"
 ARTICLES = PAGES + "?type=treatments.TreatmentPage"
@@ -65,7 +67,19 @@ def test_seed_article_detail_has_structured_fields(client, seed):
     assert data["meta"]["html_url"] == (
         "http://north.example.org/treatments/intramuscular-stimulation-dry-needle-therapy/"
     )
-    assert "alias_of" not in data["meta"]
+    assert data["meta"]["alias_of"] == {
+        "id": article.pk,
+        "meta": {
+            "type": "treatments.TreatmentPage",
+            "detail_url": f"http://testserver/api/v2/pages/{article.pk}/",
+            "html_url": None,
+        },
+        "title": article.title,
+    }
+    article.refresh_from_db()
+    assert data["meta"]["first_published_at"] == (
+        article.first_published_at.isoformat().replace("+00:00", "Z")
+    )
     assert data["summary"].startswith("Dry needle therapy (IMS) treats")
     assert [n["name"] for n in data["other_names"]] == [
         "IMS",
@@ -361,3 +375,88 @@ def test_any_search_text_answers_200(client, library, north, offer, search):
 
     assert response.status_code == 200, response.content
     assert "items" in response.json()
+
+
+@pytest.mark.django_db
+def test_offered_articles_carry_the_originals_publication_dates(client, world):
+    """Offered, republished and chained aliases show the library article's dates."""
+    article = world.article
+    article.refresh_from_db()
+    first = article.first_published_at
+    north_alias = TreatmentPage.objects.get(pk=world.north_alias.pk)
+    assert (north_alias.first_published_at, north_alias.last_published_at) == (
+        first,
+        article.last_published_at,
+    )
+
+    article.title = "Dry needling, revised"
+    article.save_revision().publish()
+    article.refresh_from_db()
+    chained = north_alias.create_alias(parent=world.south_alias.get_parent(), update_slug="chain")
+
+    for pk in (world.north_alias.pk, world.south_alias.pk, chained.pk):
+        alias = TreatmentPage.objects.get(pk=pk)
+        assert alias.first_published_at == first
+        assert alias.last_published_at == article.last_published_at
+    listing = client.get(ARTICLES + "&clinic=north&order=-first_published_at&fields=-alias_of")
+    assert listing.status_code == 200, listing.content
+    dates = {item["id"]: item["meta"]["first_published_at"] for item in listing.json()["items"]}
+    assert dates[world.north_alias.pk] == first.isoformat().replace("+00:00", "Z")
+    detail = client.get(f"{PAGES}{world.north_own.pk}/?clinic=north&fields=-alias_of").json()
+    assert "alias_of" not in detail["meta"]
+    assert (
+        client.get(f"{PAGES}{world.north_own.pk}/?clinic=north").json()["meta"]["alias_of"] is None
+    )
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_aliases_their_originals_dates(world):
+    """Aliases made before the receivers existed (first date empty) get the original's."""
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("treatments.migrations.0005_aliases_share_original_dates")
+    Page.objects.filter(alias_of__isnull=False).update(
+        first_published_at=None, last_published_at=None
+    )
+
+    migration.share_original_dates(apps, connection.schema_editor())
+
+    article = Page.objects.get(pk=world.article.pk)
+    for pk in (world.north_alias.pk, world.south_alias.pk):
+        alias = Page.objects.get(pk=pk)
+        assert alias.first_published_at == article.first_published_at is not None
+        assert alias.last_published_at == article.last_published_at
+
+
+@pytest.mark.django_db
+def test_urls_in_answers_use_the_requests_scheme_and_host(client, world, settings):
+    """detail_url and find's redirect name the host and scheme the client asked on."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    pk = world.north_alias.pk
+
+    plain = client.get(ARTICLES, HTTP_HOST="north.example.org").json()
+    secure = client.get(
+        ARTICLES + "&clinic=north", HTTP_HOST="api.example.com", HTTP_X_FORWARDED_PROTO="https"
+    ).json()
+    found = client.get(f"{PAGES}find/?clinic=north&id={pk}", HTTP_HOST="api.example.com")
+    detail = client.get(f"{PAGES}{pk}/?clinic=north", HTTP_HOST="api.example.com").json()
+
+    assert plain["items"][0]["meta"]["detail_url"] == (
+        f"http://north.example.org/api/v2/pages/{world.north_alias.pk}/"
+    )
+    assert secure["items"][0]["meta"]["detail_url"] == (
+        f"https://api.example.com/api/v2/pages/{world.north_alias.pk}/"
+    )
+    assert found.status_code == 302
+    assert found["Location"] == f"http://api.example.com/api/v2/pages/{pk}/?clinic=north"
+    assert detail["meta"]["parent"]["meta"]["detail_url"].startswith("http://api.example.com/")
+    assert detail["meta"]["alias_of"]["meta"]["detail_url"] == (
+        f"http://api.example.com/api/v2/pages/{world.article.pk}/"
+    )
+
+    settings.WAGTAILAPI_BASE_URL = "https://partners.example.org/ignored/path"
+    configured = client.get(f"{PAGES}{pk}/?clinic=north&fields=title", HTTP_HOST="x.example")
+    assert configured.json()["meta"]["detail_url"] == (
+        f"https://partners.example.org/api/v2/pages/{pk}/"
+    )
