@@ -20,8 +20,6 @@ from .base import PublicAPIMixin
 from .schema import CONDITIONAL, ERRORS, ListingMetaSerializer
 from .serializers import absolute_url
 
-LISTING_PARAMETERS = frozenset(["format", "_"])
-
 
 class OpeningHoursSerializer(serializers.Serializer):
     """``{"weekday": "mon", "opens": "09:00:00", "closes": "18:00:00", "closed": false}``"""
@@ -93,12 +91,10 @@ class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
 
     @CLINICS_LISTING
     def listing_view(self, request):
-        self.check_detail_parameters(LISTING_PARAMETERS)
         return self.cached(request, self.build_listing)
 
     @CLINIC_DETAIL
     def detail_view(self, request, slug):
-        self.check_detail_parameters(LISTING_PARAMETERS)
         return self.cached(request, self.build_detail, slug)
 
     def build_listing(self, request):

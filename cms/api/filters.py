@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from rest_framework.filters import BaseFilterBackend
+from taggit.managers import _TaggableManager
 from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.fields import StreamField
 from wagtail.models import Site
@@ -22,8 +24,6 @@ from treatments.selectors import original_id_expression
 
 # PostgreSQL's integer column range: a page id outside it is never a page.
 MAX_ID = 2**31 - 1
-# Deeper than any partner pages through; PostgreSQL rejects an OFFSET past bigint anyway.
-MAX_OFFSET = 100_000
 MAX_PARAM_LENGTH = 1_000
 
 
@@ -48,8 +48,23 @@ def parse_id(value: str, name: str) -> int:
     return number
 
 
+def find_id(request) -> int | None:
+    """``find/?id=``: None when absent or out of any table's range (stock answers 404 then).
+
+    Stock passes a non-number to the database (a 500); that is a 400 here.
+    """
+    if "id" not in request.GET:
+        return None
+    try:
+        pk = int(request.GET["id"])
+    except ValueError as e:
+        raise BadRequestError("id must be a positive integer") from e
+    return pk if 0 < pk <= MAX_ID else None
+
+
 def clinic_for_request(request) -> Site:
-    """``?clinic=<slug or hostname>``, else the Site serving the request's hostname.
+    """``?clinic=<slug or hostname>``, else stock's ``?site=<hostname[:port]>``, else the Site
+    serving the request's hostname.
 
     A hostname that is no branch's (and a default site that is no branch) needs ``?clinic=``:
     answering with another branch's articles would be wrong, answering with none misleading.
@@ -62,6 +77,13 @@ def clinic_for_request(request) -> Site:
             return find_clinic(value)
         except UnknownClinic as e:
             raise BadRequestError(str(e)) from e
+    site_name = request.GET.get("site")
+    if site_name:
+        try:
+            return find_clinic(site_name.split(":", 1)[0])
+        except UnknownClinic as e:
+            # Stock's answer for a site it does not know.
+            raise Http404("No Site matches the given query.") from e
     site = Site.find_for_request(request)
     if not is_clinic_site(site):
         raise BadRequestError("no clinic serves this hostname: pass ?clinic=<slug or hostname>")
@@ -93,10 +115,20 @@ class StrictFieldsFilter(BaseFilterBackend):
         for name, value in request.GET.items():
             if name not in names:
                 continue
+            if isinstance(getattr(model, name, None), _TaggableManager):
+                queryset = self.filter_tags(queryset, name, value)
+                continue
             field = plain_column(model, name)
             if field is None:
                 raise BadRequestError(f"cannot filter by '{name}'")
             queryset = queryset.filter(**{field.attname: self.parse(field, name, value)})
+        return queryset
+
+    def filter_tags(self, queryset, name, value):
+        """``?tags=knee,shoulder``: items with every tag named, as stock filters them."""
+        for tag in value.split(","):
+            queryset = queryset.filter(**{name + "__name": tag})
+        queryset._filtered_by_tag = True  # stock's flag: search refuses to combine with it
         return queryset
 
     def parse(self, field, name, value):
@@ -110,7 +142,9 @@ class StrictFieldsFilter(BaseFilterBackend):
         try:
             python_value = field.to_python(value)
         except ValidationError as e:
-            raise BadRequestError(f"'{value[:50]}' is not a valid value for {name}") from e
+            raise BadRequestError(
+                f"field filter error. '{value[:50]}' is not a valid value for {name}"
+            ) from e
         if isinstance(field, models.IntegerField):
             low, high = connection.ops.integer_field_range(field.get_internal_type())
             if not (low is None or low <= python_value) or not (

@@ -12,13 +12,13 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Collection, CollectionViewRestriction
 
-from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from .base import ClinicPagination, PublicAPIMixin
 from .filters import (
     ClinicOrderingFilter,
     ClinicSearchFilter,
     SearchParametersFilter,
     StrictFieldsFilter,
-    parse_id,
+    find_id,
 )
 from .prefetch import prefetch_api_relations
 from .schema import media_detail, media_find, media_listing
@@ -87,10 +87,9 @@ class MediaAPIMixin(PublicAPIMixin):
         prefetch_api_relations(list(instance) if many else [instance], fields)
         return serializer
 
-    def find_view(self, request):
-        self.check_detail_parameters(DETAIL_PARAMETERS | {"id"})
-        parse_id(request.GET.get("id", ""), "id")
-        return super().find_view(request)
+    def find_object(self, queryset, request):
+        pk = find_id(request)
+        return queryset.filter(id=pk).first() if pk else None
 
 
 class ClinicImagesAPIViewSet(MediaAPIMixin, ImagesAPIViewSet):

@@ -14,19 +14,19 @@ from wagtail.api.v2.filters import (
     LocaleFilter,
     TranslationOfFilter,
 )
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
 from treatments.models import TreatmentPage
 
-from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from .base import ClinicPagination, PublicAPIMixin
 from .filters import (
     ClinicOrderingFilter,
     ClinicSearchFilter,
     SearchParametersFilter,
     StrictFieldsFilter,
     clinic_for_request,
+    find_id,
     parse_id,
     with_read_count,
 )
@@ -57,7 +57,7 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     ]
     pagination_class = ClinicPagination
     base_serializer_class = ClinicPageSerializer
-    known_query_parameters = (PagesAPIViewSet.known_query_parameters - {"site"}) | {"clinic"}
+    known_query_parameters = PagesAPIViewSet.known_query_parameters | {"clinic"}
     orderable_annotations = {"read_count": with_read_count}
     id_parameters = ("child_of", "descendant_of", "ancestor_of", "translation_of")
 
@@ -117,14 +117,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     @pages_find
     def find_view(self, request):
-        self.check_detail_parameters(DETAIL_PARAMETERS | self.find_query_parameters)
-        if "id" in request.GET:
-            parse_id(request.GET["id"], "id")
-        elif "html_path" not in request.GET:
-            raise BadRequestError("find needs id or html_path")
         return super().find_view(request)
 
     def find_object(self, queryset, request):
+        """``html_path`` on the clinic's site, else ``id``; neither found (or given): None."""
         if "html_path" in request.GET:
             components = [part for part in request.GET["html_path"].split("/") if part]
             try:
@@ -132,7 +128,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             except Http404:
                 return None
             return queryset.filter(id=page.id).first()
-        return queryset.filter(id=request.GET["id"]).first()
+        pk = find_id(request)
+        return queryset.filter(id=pk).first() if pk else None
 
     def build_listing(self, request):
         queryset = self.get_queryset()

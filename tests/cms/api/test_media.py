@@ -67,7 +67,7 @@ def test_a_changed_image_title_shows_at_once(client):
         (IMAGES + "?id=abc", 400, "is not a valid value for id"),
         (IMAGES + "?width=99999999999", 400, "width is out of range"),
         (IMAGES + "?search=x&search_operator=nope", 400, "search_operator"),
-        (IMAGES + "?tags=a", 400, "cannot filter by 'tags'"),
+        (IMAGES + "?tags=a&search=b", 400, "filtering by tag with a search query is not"),
         (IMAGES + "find/?id=abc", 400, "id must be a positive integer"),
         (IMAGES + "99999999999/", 404, "not found"),
         (DOCUMENTS + "?order=nope", 400, "cannot order by 'nope'"),
@@ -121,3 +121,21 @@ def test_media_urls_use_the_requests_host(client):
     )
     assert documents[0]["meta"]["download_url"].startswith("http://api.example.com/documents/")
     assert found["Location"] == f"http://api.example.com/api/v2/images/{picture.pk}/?"
+
+
+@pytest.mark.django_db
+def test_image_tags_filter_as_stock(client):
+    both, knee = image(), wagtail_factories.ImageFactory()
+    knee.tags.add("knee")
+    both.tags.add("knee")
+
+    def found(query):
+        response = client.get(IMAGES + query)
+        assert response.status_code == 200, response.content
+        return [item["id"] for item in response.json()["items"]]
+
+    assert found("?tags=knee") == [both.pk, knee.pk]
+    assert found("?tags=knee,ims") == [both.pk]
+    assert found("?tags=nothing") == []
+    assert client.get(f"{IMAGES}find/").json() == {"message": "not found"}
+    assert client.get(f"{IMAGES}find/?id=0").status_code == 404
