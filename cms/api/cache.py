@@ -81,6 +81,11 @@ def _wants_json(request) -> bool:
     return "format=" not in request.META.get("QUERY_STRING", "")
 
 
+def is_storable(request) -> bool:
+    """``order=random`` must differ on every request: such answers are never stored."""
+    return request.GET.get("order") != "random"
+
+
 def _version_and_answer(key: str) -> tuple[str | None, tuple | None]:
     """The content version and the stored answer under ``key``: one MGET.
 
@@ -106,6 +111,7 @@ def serve_stored_first(view):
         if (
             settings.API_SERVER_CACHE
             and request.method == "GET"
+            and is_storable(request)
             and KEY_HEADER not in request.META
             and _wants_json(request)
         ):
@@ -132,8 +138,9 @@ class CachedAnswerMixin:
     def cached(self, request, build, *args, **kwargs):
         if not isinstance(request.accepted_renderer, ORJSONRenderer):
             return build(request, *args, **kwargs)
+        storing = settings.API_SERVER_CACHE and is_storable(request)
         key = answer_key(request)
-        found, stored = _version_and_answer(key) if settings.API_SERVER_CACHE else (None, None)
+        found, stored = _version_and_answer(key) if storing else (None, None)
         version = _ensure_version(found)
         if stored is not None and stored[0] == version:
             return self.http_answer(request, *stored[1:])
@@ -144,9 +151,12 @@ class CachedAnswerMixin:
         body = to_json(response.data)
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         last_modified = version_time(version)
-        if settings.API_SERVER_CACHE:
+        if storing:
             cache.set(key, (version, body, etag, last_modified), settings.API_CACHE_TIMEOUT)
-        return self.http_answer(request, body, etag, last_modified)
+        response = self.http_answer(request, body, etag, last_modified)
+        if not is_storable(request):
+            response["Cache-Control"] = "no-store"  # nor may a CDN or browser keep it
+        return response
 
     def http_answer(self, request, body: bytes, etag: str, last_modified: int):
         return answer_response(request._request, body, etag, last_modified)

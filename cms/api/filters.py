@@ -62,6 +62,14 @@ def find_id(request) -> int | None:
     return pk if 0 < pk <= MAX_ID else None
 
 
+def optional_clinic_for_request(request) -> Site | None:
+    """For media: ``?clinic=`` or the hostname's clinic; None (no branch's media) otherwise."""
+    if "clinic" in request.GET:
+        return clinic_for_request(request)
+    site = Site.find_for_request(request)
+    return site if is_clinic_site(site) else None
+
+
 def clinic_for_request(request) -> Site:
     """``?clinic=<slug or hostname>``, else stock's ``?site=<hostname[:port]>``, else the Site
     serving the request's hostname.

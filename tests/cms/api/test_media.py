@@ -7,7 +7,8 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 IMAGES = "/api/v2/images/"
 DOCUMENTS = "/api/v2/documents/"
-IMAGE_LISTING_QUERIES = 4  # restricted collections, count, images, tags
+# the request's Site (is it a clinic?), restricted and branch collections, count, images, tags
+IMAGE_LISTING_QUERIES = 6
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -139,3 +140,35 @@ def test_image_tags_filter_as_stock(client):
     assert found("?tags=nothing") == []
     assert client.get(f"{IMAGES}find/").json() == {"message": "not found"}
     assert client.get(f"{IMAGES}find/?id=0").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", [IMAGES, DOCUMENTS])
+def test_media_are_scoped_per_clinic(client, world, endpoint):
+    """A branch's media, the library's and those of no branch; never another branch's."""
+    from clinics.groups import get_or_create_library_collection
+
+    make = image if endpoint == IMAGES else wagtail_factories.DocumentFactory
+    public = make(title="public")
+    library = make(title="library", collection=get_or_create_library_collection())
+    north = make(title="north", collection=world.north.collection)
+    north_child = make(
+        title="north sub", collection=world.north.collection.add_child(name="North sub")
+    )
+    south = make(title="south", collection=world.south.collection)
+
+    def titles(query, **extra):
+        response = client.get(endpoint + query, **extra)
+        assert response.status_code == 200, response.content
+        return [item["title"] for item in response.json()["items"]]
+
+    assert titles("?clinic=north") == ["public", "library", "north", "north sub"]
+    assert titles("", HTTP_HOST="south.example.org") == ["public", "library", "south"]
+    assert titles("") == ["public", "library"]
+    assert client.get(f"{endpoint}{south.pk}/?clinic=north").status_code == 404
+    assert client.get(f"{endpoint}{north_child.pk}/?clinic=north").status_code == 200
+    assert client.get(f"{endpoint}{north.pk}/").status_code == 404
+    assert client.get(f"{endpoint}{library.pk}/?clinic=south").status_code == 200
+    assert client.get(f"{endpoint}{public.pk}/?clinic=south").status_code == 200
+    unknown = client.get(endpoint + "?clinic=nowhere")
+    assert (unknown.status_code, unknown.json()) == (400, {"message": "unknown clinic: 'nowhere'"})
