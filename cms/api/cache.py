@@ -113,7 +113,8 @@ def _flush_pending() -> None:
 
 
 def answer_key(request) -> str:
-    raw = f"{request.get_host()}\n{request.get_full_path()}".encode()
+    """Scheme and host are part of it: answers carry URLs on the host they were asked on."""
+    raw = f"{request.scheme}://{request.get_host()}\n{request.get_full_path()}".encode()
     return "api:answer:" + hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 

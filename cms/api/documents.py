@@ -31,13 +31,13 @@ from django.db.models import F
 from django.test import RequestFactory
 from rest_framework.fields import DateTimeField
 from rest_framework.request import Request
-from wagtail.api.v2.utils import get_object_detail_url
 from wagtail.models import Page, Site
 
 from cms.models import DeliveryDocument, DeliveryGeneration
 
 from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
 from .rich_text import linked_page_ids
+from .serializers import absolute_url, detail_url
 
 READ_FIELDS = ("read_count", "read_count_refreshed_at")
 # Everything a page shows but what is added at assembly.
@@ -86,9 +86,17 @@ def enabled(request) -> bool:
     )
 
 
+# URLs in a document built on the request's host (``serializers.absolute_url``: detail URLs of
+# linked pages) are rendered on this host, and put on the asking request's at assembly.
+DOCUMENT_HOST = "delivery-document.invalid"
+DOCUMENT_BASE = f"http://{DOCUMENT_HOST}/".encode()
+
+
 def document_request(site: Site, router, params: dict) -> Request:
     """A GET of the pages endpoint for ``site``, as the documents are rendered for it."""
-    request = Request(RequestFactory().get("/api/v2/pages/", params, HTTP_HOST=site.hostname))
+    django_request = RequestFactory().get("/api/v2/pages/", params)
+    django_request.get_host = lambda: DOCUMENT_HOST
+    request = Request(django_request)
     request.wagtailapi_router = router
     return request
 
@@ -195,9 +203,14 @@ class Documents:
             return serializer.data
 
 
-def parsed(document: dict, kind: str) -> dict:
+def parsed(document: dict, kind: str, base: bytes) -> dict:
     value = document[kind]
-    return orjson.loads(value if isinstance(value, bytes) else bytes(value))
+    value = value if isinstance(value, bytes) else bytes(value)
+    return orjson.loads(value.replace(DOCUMENT_BASE, base))
+
+
+def request_base(view) -> bytes:
+    return absolute_url(view.request, "/").encode()
 
 
 class Assembler:
@@ -218,7 +231,7 @@ class Assembler:
             if name not in self.meta_fields:
                 continue
             if name == "detail_url":
-                meta[name] = get_object_detail_url(self.router, self.view.request, Page, pk)
+                meta[name] = detail_url(self.view.request, self.router, Page, pk)
             elif name in document.get("meta", {}):
                 meta[name] = document["meta"][name]
         if meta:
@@ -258,7 +271,10 @@ def assemble_listing(view, filtered):
     assembler = Assembler(view, serializer_class)
     totals = assembler.read_totals(list(stamps))
     view.links_shown = any(loaded[pk]["has_links"] for pk in stamps)
-    items = [assembler.item(pk, parsed(loaded[pk], "listing"), totals.get(pk)) for pk in stamps]
+    base = request_base(view)
+    items = [
+        assembler.item(pk, parsed(loaded[pk], "listing", base), totals.get(pk)) for pk in stamps
+    ]
     return view.get_paginated_response(items)
 
 
@@ -271,4 +287,5 @@ def assemble_detail(view, page: Page) -> dict:
     assembler = Assembler(view, serializer_class)
     totals = assembler.read_totals([page.pk])
     view.links_shown = loaded[page.pk]["has_links"]
-    return assembler.item(page.pk, parsed(loaded[page.pk], "detail"), totals.get(page.pk))
+    document = parsed(loaded[page.pk], "detail", request_base(view))
+    return assembler.item(page.pk, document, totals.get(page.pk))

@@ -13,29 +13,30 @@ from wagtail.api.v2.filters import (
     ChildOfFilter,
     DescendantOfFilter,
     LocaleFilter,
-    SearchFilter,
     TranslationOfFilter,
 )
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
 from treatments.models import TreatmentPage
 
 from . import documents
-from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from .base import ClinicPagination, PublicAPIMixin
 from .cache import EVERYTHING
 from .filters import (
     ClinicOrderingFilter,
+    ClinicSearchFilter,
     SearchParametersFilter,
     StrictFieldsFilter,
     clinic_for_request,
+    find_id,
     parse_id,
     with_read_count,
 )
 from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import pages_detail, pages_find, pages_listing
+from .serializers import ClinicPageSerializer
 
 
 class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -55,12 +56,11 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         ClinicOrderingFilter,
         TranslationOfFilter,
         LocaleFilter,
-        SearchFilter,  # last: search results cannot be filtered further
+        ClinicSearchFilter,  # last: search results cannot be filtered further
     ]
     pagination_class = ClinicPagination
-    known_query_parameters = (PagesAPIViewSet.known_query_parameters - {"site"}) | {"clinic"}
-    # The library original an alias copies is no public page: its id would lead nowhere.
-    meta_fields = [name for name in PagesAPIViewSet.meta_fields if name != "alias_of"]
+    base_serializer_class = ClinicPageSerializer
+    known_query_parameters = PagesAPIViewSet.known_query_parameters | {"clinic"}
     orderable_annotations = {"read_count": with_read_count}
     id_parameters = ("child_of", "descendant_of", "ancestor_of", "translation_of")
 
@@ -124,14 +124,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     @pages_find
     def find_view(self, request):
-        self.check_detail_parameters(DETAIL_PARAMETERS | self.find_query_parameters)
-        if "id" in request.GET:
-            parse_id(request.GET["id"], "id")
-        elif "html_path" not in request.GET:
-            raise BadRequestError("find needs id or html_path")
         return super().find_view(request)
 
     def find_object(self, queryset, request):
+        """``html_path`` on the clinic's site, else ``id``; neither found (or given): None."""
         if "html_path" in request.GET:
             components = [part for part in request.GET["html_path"].split("/") if part]
             try:
@@ -139,7 +135,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             except Http404:
                 return None
             return queryset.filter(id=page.id).first()
-        return queryset.filter(id=request.GET["id"]).first()
+        pk = find_id(request)
+        return queryset.filter(id=pk).first() if pk else None
 
     def answer_tags(self) -> set[str]:
         """What this answer shows: one page (and its parent) or a clinic's listing.

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from treatments.serializers import ConditionSerializer
 
-from .filters import MAX_ID, MAX_OFFSET
+from .filters import MAX_ID
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
@@ -139,7 +139,7 @@ CLINIC = _query(
 FIELDS = _query("fields", "Fields to add or (with -) remove, e.g. summary,body or *; nested: a(b)")
 RICH_TEXT_FORMAT = _query("rich_text_format", "Rich text output format", enum=["html"])
 LIMIT = _query("limit", "Items per page (default 20)", OpenApiTypes.INT)
-OFFSET = _query("offset", f"Items to skip (up to {MAX_OFFSET})", OpenApiTypes.INT)
+OFFSET = _query("offset", "Items to skip; past the last item the answer has none", OpenApiTypes.INT)
 SEARCH = _query("search", "Full-text search: titles, summaries, answers, other names")
 SEARCH_OPERATOR = _query("search_operator", "How search terms combine", enum=["and", "or"])
 ORDER = _query(

@@ -220,7 +220,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 # Decoding cost grows with pixels, not bytes: a small file can still be a decompression bomb.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
-WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# Unset, API URLs (detail_url, find's redirect) use the request's scheme and host
+# (cms/api/serializers.py); set it to give the API one public address.
+WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default="") or None
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
 # Answers carry HTML with links resolved to the clinic's public URLs (cms/api/rich_text.py).

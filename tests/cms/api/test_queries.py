@@ -16,9 +16,9 @@ LISTING_QUERIES = 7
 DETAIL_QUERIES = 8
 # Rendering the documents of a listing (the first answer after a change): the pages' types,
 # their specific rows, other names, guidance, conditions, gallery images (one query by
-# GalleryField for the whole answer), locales, the restrictions Wagtail's serializer checks,
-# and the upsert; the same for any number of articles.
-RENDER_QUERIES = 9
+# GalleryField for the whole answer), locales, the originals of aliases (meta.alias_of), the
+# restrictions Wagtail's serializer checks, and the upsert; the same for any number of articles.
+RENDER_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)
