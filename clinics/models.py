@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Page, Site, Workflow
 
 from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
@@ -73,16 +73,21 @@ class ClinicSettings(BaseSiteSetting):
 
 
 class ClinicBranch(models.Model):
-    """What belongs to a branch besides its pages: the groups and collection made for it.
+    """What belongs to a branch besides its pages: the groups, collection and workflow made for it.
 
-    Kept in one row so renaming or deleting a branch finds exactly its own groups and
-    collection, never a look-alike found by name.
+    Kept in one row so renaming or deleting a branch finds exactly its own groups,
+    collection and workflow, never a look-alike found by name.
     """
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="clinic_branch")
     editors = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
     moderators = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
     collection = models.OneToOneField(Collection, on_delete=models.PROTECT, related_name="+")
+    # The branch's approval workflow (clinics/workflows.py); sync_branch_groups makes one when
+    # it is missing, so it may be null for a moment, never for long.
+    workflow = models.OneToOneField(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "clinic branch"

@@ -6,21 +6,11 @@ from wagtail_factories import DocumentFactory
 
 from clinics import offering, services
 from clinics.models import ClinicSettings
+from tests.clinics.helpers import refused
 from tests.factories import ImageFactory
 from treatments.models import TreatmentPage
 
 pytestmark = pytest.mark.django_db
-
-REFUSED = "Sorry, you do not have permission to access this area."
-
-
-def refused(client, response) -> bool:
-    """Wagtail refuses either with 403 or with a redirect home and an error message."""
-    if response.status_code == 403:
-        return True
-    if response.status_code == 302 and response.url == reverse("wagtailadmin_home"):
-        return REFUSED in client.get(response.url).content.decode()
-    return False
 
 
 def test_explorer_starts_at_own_branch(client, world, logins):
