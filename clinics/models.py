@@ -12,7 +12,7 @@ from wagtail.models import Collection, Page, Site, Workflow
 from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
 
-from .blocks import OpeningHoursBlock
+from .blocks import OpeningHoursStreamBlock
 
 
 class ClinicHomePage(Page):
@@ -57,7 +57,7 @@ class ClinicSettings(BaseSiteSetting):
     phone = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
     booking_url = models.URLField(blank=True)
-    opening_hours = StreamField([("day", OpeningHoursBlock())], blank=True, max_num=7)
+    opening_hours = StreamField(OpeningHoursStreamBlock(), blank=True)
 
     panels = [
         FieldPanel("name"),
