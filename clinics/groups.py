@@ -20,6 +20,7 @@ from wagtail.models import (
     Site,
 )
 
+from treatments.models import Condition
 from treatments.services import get_or_create_library
 
 from .models import ClinicBranch, ClinicSettings
@@ -38,6 +39,9 @@ EDITOR_MEDIA_ACTIONS = ["add", "change", "choose"]
 MODERATOR_MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
 # Moderators may organise sub-collections inside their branch's collection.
 MODERATOR_COLLECTION_ACTIONS = ["add", "change", "delete"]
+# Conditions are shared by every article: the library's editors name them (renaming one renames
+# it in every article that uses it); everyone else only chooses among them.
+LIBRARY_CONDITION_ACTIONS = ["add", "change"]
 
 
 def _page_permissions(actions: list[str]) -> list[Permission]:
@@ -96,9 +100,9 @@ def _set_settings_permission(group: Group, site: Site) -> None:
     GroupSitePermission.objects.get_or_create(group=group, site=site, permission=permission)
 
 
-def _admin_only(group: Group) -> None:
-    """Global permissions: only admin access; every content right is scoped per branch."""
-    group.permissions.set([_admin_access()])
+def _admin_only(group: Group, *extra: Permission) -> None:
+    """Global permissions: admin access and ``extra``; every content right is scoped per branch."""
+    group.permissions.set([_admin_access(), *extra])
 
 
 def sync_branch_groups(branch: ClinicBranch) -> None:
@@ -135,7 +139,7 @@ def sync_library_group() -> Group:
     """The group's content team: writes library articles and offers them at branches."""
     group, _ = Group.objects.get_or_create(name=LIBRARY_EDITORS)
     library = get_or_create_library()
-    _admin_only(group)
+    _admin_only(group, *_model_permissions(Condition, LIBRARY_CONDITION_ACTIONS))
     _set_page_permissions(group, library, LIBRARY_PAGE_ACTIONS)
     _set_collection_permissions(
         group, get_or_create_library_collection(), MODERATOR_MEDIA_ACTIONS, []
