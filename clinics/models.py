@@ -94,3 +94,22 @@ class ClinicBranch(models.Model):
 
     def __str__(self):
         return self.site.site_name or self.site.hostname
+
+
+class Withdrawal(models.Model):
+    """A library article withdrawn from one branch: its alias stays there, unpublished.
+
+    Partners store an offered article's id (the alias's page id). Keeping the alias, rather
+    than deleting it, means offering the article again republishes the same page, so the id a
+    partner stored works again. Wagtail republishes every alias when their original is
+    published; ``clinics.signals`` takes a withdrawn one straight back offline.
+    """
+
+    alias = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="withdrawal")
+    withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "withdrawal"
+
+    def __str__(self):
+        return f"{self.alias_id} withdrawn {self.withdrawn_at:%Y-%m-%d}"

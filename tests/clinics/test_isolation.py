@@ -264,7 +264,7 @@ def test_library_editor_is_refused_branch_pages(client, world, logins):
 
 
 def test_library_editor_offers_and_withdraws_in_one_action(client, world, logins):
-    """Ticking branches offers the article at all of them; one button withdraws from one."""
+    """Ticking branches offers the article at all of them; withdrawing asks first, then acts."""
 
     east = services.create_clinic(name="East", hostname="east.test")
     west = services.create_clinic(name="West", hostname="west.test")
@@ -282,7 +282,14 @@ def test_library_editor_offers_and_withdraws_in_one_action(client, world, logins
         west.pk,
     }
 
-    client.post(url, {"withdraw": world.south.pk})
+    withdraw = reverse("clinics_withdraw_article", args=[world.article.pk, world.south.pk])
+    assert f'href="{withdraw}"' in client.get(url).content.decode()
+    confirm = client.get(withdraw).content.decode()
+    assert "Yes, withdraw from South" in confirm
+    assert f"under the same id ({world.south_alias.pk})" in confirm
+    assert len(offering.branches_carrying(world.article)) == 4  # asking changes nothing
+
+    client.post(withdraw)
     assert set(offering.branches_carrying(world.article)) == {world.north.pk, east.pk, west.pk}
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
 
@@ -294,7 +301,10 @@ def test_branch_editors_are_refused_the_branches_view(client, world, logins, who
     url = reverse("clinics_article_branches", args=[world.article.pk])
 
     assert refused(client, client.get(url))
-    assert refused(client, client.post(url, {"withdraw": world.north.pk}))
+    withdraw = reverse("clinics_withdraw_article", args=[world.article.pk, world.north.pk])
+    assert refused(client, client.get(withdraw))
+    assert refused(client, client.post(withdraw))
+    assert refused(client, client.post(url, {"branches": [world.north.pk]}))
     assert len(offering.branches_carrying(world.article)) == 2
 
 
@@ -315,3 +325,14 @@ def test_unpublishing_an_alias_is_refused_with_the_way_to_withdraw(client, world
 
     assert "Delete it here to withdraw it from this branch." in response.content.decode()
     assert TreatmentPage.objects.get(pk=world.north_alias.pk).live
+
+
+def test_library_listing_offers_each_article_at_branches(client, world, logins):
+    """The library's explorer says where each article is shown and links to offering it."""
+    client.force_login(logins.library_editor)
+    offering.withdraw_article(world.article, world.south)
+
+    body = client.get(f"/admin/pages/{world.library.pk}/").content.decode()
+
+    assert "Shown at 1 branch" in body
+    assert reverse("clinics_article_branches", args=[world.article.pk]) in body
