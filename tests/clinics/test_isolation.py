@@ -209,6 +209,23 @@ def test_branch_editor_sees_alias_as_library_content(client, world, logins):
     assert "ask the library editors" in body
     assert "ask\n            a moderator" in body or "ask a moderator" in " ".join(body.split())
     assert "Convert this alias" not in body
+    content = body.split("data-alias-content")[1]
+    assert "What is it?" in content and "A needle therapy." in content
+    assert "Very thin needles release shortened muscles." in content
+
+
+def test_branch_editor_previews_what_his_branch_shows(client, world, logins):
+    """The alias's preview renders the library content; so do the article's public URLs."""
+    client.force_login(logins.north_editor)
+
+    preview = client.get(reverse("wagtailadmin_pages:view_draft", args=[world.north_alias.pk]))
+    live = client.get("/treatments/ims/", HTTP_HOST="north.test")
+
+    for response in (preview, live):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "<h1>Dry needling (IMS)</h1>" in body and "A needle therapy." in body
+    assert client.get("/", HTTP_HOST="north.test").status_code == 200
 
 
 def test_branch_moderator_may_withdraw_but_not_fork_an_alias(client, world, logins):
@@ -336,3 +353,14 @@ def test_library_listing_offers_each_article_at_branches(client, world, logins):
 
     assert "Shown at 1 branch" in body
     assert reverse("clinics_article_branches", args=[world.article.pk]) in body
+
+
+def test_library_explorer_explains_the_library(client, world, logins):
+    """Library editors read what the library is, not Wagtail's "no site record" warning."""
+    client.force_login(logins.library_editor)
+
+    body = client.get(f"/admin/pages/{world.library.pk}/").content.decode()
+
+    assert "data-library-explainer" in body
+    assert "partners see it at the branches it is offered at" in body
+    assert "no site record" not in body and "no site set up" not in body
