@@ -1,14 +1,37 @@
-"""Admin hooks: the article reads report, and the explorer's import-review flag."""
+"""Admin hooks: conditions as snippets, the article reads report, the import-review flag."""
 
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .models import Condition
 from .reads.history import visible_site_ids
 from .reads.report import ReadReportView
 from .review import review_notes, with_review_notes
+
+
+class ConditionChooserViewSet(SnippetChooserViewSet):
+    # A "Create" tab in the chooser, for users allowed to add conditions: an editor writing an
+    # article makes the condition it needs without leaving the page.
+    form_fields = ["name"]
+    create_action_label = "Create condition"
+
+
+class ConditionViewSet(SnippetViewSet):
+    model = Condition
+    icon = "tag"
+    menu_label = "Conditions"
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    chooser_viewset_class = ConditionChooserViewSet
+
+
+register_snippet(ConditionViewSet)
 
 
 class ReadReportMenuItem(MenuItem):
