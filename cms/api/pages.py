@@ -33,6 +33,8 @@ from .filters import (
 from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import pages_detail, pages_find, pages_listing
+from .structured_data import FIELD as STRUCTURED_DATA
+from .structured_data import StructuredDataField, attach_reviews
 
 
 class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -69,6 +71,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 # From ReadTotal of the original: an alias shows its library article's reads.
                 APIField("read_count", serializer=IntegerField(read_only=True)),
                 APIField("read_count_refreshed_at", serializer=DateTimeField(read_only=True)),
+                # schema.org JSON-LD: the article, its clinical review and this clinic.
+                APIField(STRUCTURED_DATA, serializer=StructuredDataField()),
             ]
         return fields
 
@@ -158,6 +162,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         share_site_root_paths(items)
         if "read_count" in fields or "read_count_refreshed_at" in fields:
             attach_read_totals(items)
+        if STRUCTURED_DATA in fields:
+            attach_reviews(items)
         return serializer
 
     def resolving_links(self, items):
