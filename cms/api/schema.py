@@ -104,7 +104,7 @@ class PageSerializer(serializers.Serializer):
     structured_data = serializers.JSONField(
         required=False,
         help_text=(
-            "schema.org JSON-LD to paste into a <script type=\"application/ld+json\">: "
+            'schema.org JSON-LD to paste into a <script type="application/ld+json">: '
             '{"@context": "https://schema.org", "@graph": [...]} with a MedicalWebPage '
             "(lastReviewed and reviewedBy once clinically reviewed; about: a PhysicalTherapy "
             "and the MedicalConditions it treats), an FAQPage of the answered questions, and "

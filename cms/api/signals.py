@@ -2,7 +2,8 @@
 
 Anything an answer can show bumps the content version (``cache.bump_version``): page
 publishing, unpublishing, moving, deleting and saving (aliases are saved when their original
-is published), view restrictions, sites, settings, conditions, media and read totals.
+is published), view restrictions, sites, settings, conditions, media, read totals and
+clinical reviews.
 """
 
 import logging
@@ -21,7 +22,7 @@ from wagtail.models import (
 )
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from treatments.models import Condition, ReadTotal
+from treatments.models import ArticleReview, ClinicalReviewer, Condition, ReadTotal
 from treatments.reads.events import read_totals_refreshed
 
 from .cache import bump_version
@@ -40,6 +41,8 @@ def watched_models() -> tuple[type, ...]:
         BaseGenericSetting,
         Condition,
         ReadTotal,
+        ArticleReview,  # structured_data's lastReviewed and reviewedBy
+        ClinicalReviewer,
         get_image_model(),
         get_document_model(),
     )

@@ -73,7 +73,8 @@ def test_load_demo_is_idempotent_and_keeps_editors_changes(monkeypatch):
     load_demo()
 
     assert TreatmentPage.objects.filter(alias_of__isnull=True).count() == 1
-    assert get_user_model().objects.count() == 6  # admin, library editor, 2 per branch
+    # admin, library editor, clinical reviewer, 2 per branch
+    assert get_user_model().objects.count() == 7
     assert {p.summary for p in TreatmentPage.objects.all()} == {"Edited by the content team."}
 
 

@@ -9,11 +9,13 @@ from treatments.models import ReadTotal, SessionGuidance, TreatmentOtherName
 PAGES = "/api/v2/pages/"
 FULL_LISTING = PAGES + "?type=treatments.TreatmentPage&clinic=north&fields=*&limit=100"
 # restrictions, clinic site, count, pages, other names, guidance, conditions, gallery images (one
-# query by GalleryField for the whole answer), locales (fields=* includes the locale), read totals
-LISTING_QUERIES = 10
+# query by GalleryField for the whole answer), locales (fields=* includes the locale), read totals;
+# structured_data: the aliases' originals, their clinical reviews, the clinic's settings
+LISTING_QUERIES = 13
 # restrictions, clinic site, page, specific page, other names, guidance, conditions, gallery
-# images, read total, parent page and its visibility (detail answers show the parent)
-DETAIL_QUERIES = 11
+# images, read total, parent page and its visibility (detail answers show the parent);
+# structured_data: the alias's original, its clinical review, the clinic's settings
+DETAIL_QUERIES = 14
 
 
 @pytest.fixture(autouse=True)
