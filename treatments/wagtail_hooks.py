@@ -98,12 +98,15 @@ def sync_reviewers_after_delete(request, instances):
 
 @hooks.register("before_publish_page")
 def refuse_unreviewed_content(request, page):
-    """The edit view saves the form as a revision, then publishes it: content changed in the
-    form since the review stays a draft, with the way forward said, instead of a 403."""
+    """The edit and create views save the form as a revision, then publish it: content no
+    review covers stays a draft, with the way forward said, instead of a 403."""
     if not getattr(page, "needs_clinical_review", False):
         return None
     if covers(review_of(page), page.get_latest_revision().as_object()):
         return None
+    if page.live_revision_id is None:
+        # The create view adds a new page as live, then publishes: it was never published.
+        type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
     messages.error(
         request,
         "Saved as a draft, not published: this content has no clinical review yet. "
