@@ -181,6 +181,7 @@ def article_graph(
     faq = faq_node(article, url)
     if faq is not None:
         graph.append(faq)
-    if clinic is not None:
+    # Google's local business results need an address: a branch without one is left out.
+    if clinic is not None and clinic.address.strip():
         graph.append(clinic_node(clinic, f"{url}#therapy"))
     return {"@context": CONTEXT, "@graph": graph}
