@@ -98,9 +98,10 @@ class DeliveryGeneration(models.Model):
     """A counter bumped in the transaction of every change that outdates stored documents.
 
     ``all`` covers what any document may show besides its own page (sites, media,
-    conditions, privacy); ``links:<site id>`` the pages one clinic shows, which rich text
-    links resolve to. Bumped in the same transaction as the change, so a document rendered
-    from data read before the commit always carries an older number.
+    conditions, privacy, reviews); ``site:<site id>`` one clinic's settings (its address and
+    hours are in its articles' structured data); ``links:<site id>`` the pages one clinic
+    shows, which rich text links resolve to. Bumped in the same transaction as the change,
+    so a document rendered from data read before the commit always carries an older number.
     """
 
     key = models.CharField(max_length=50, unique=True)

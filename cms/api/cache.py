@@ -5,6 +5,8 @@ the *tags* of what it shows and the version each tag had when the answer was bui
 
 ``g``
     everything: sites, privacy, collections, conditions, images and documents, moves
+``s<site id>``
+    everything a clinic's pages answers show of the clinic itself (its settings)
 ``l<site id>``
     which pages a clinic's listings show, and what they show of them
 ``p<page id>``
@@ -107,7 +109,7 @@ def _flush_pending() -> None:
         return
     _pending.tags = set()
     bump(tags)
-    from .tasks import request_http_purge
+    from .purge import request_http_purge
 
     request_http_purge(tags)
 

@@ -35,7 +35,7 @@ from wagtail.models import Page, Site
 
 from cms.models import DeliveryDocument, DeliveryGeneration
 
-from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
+from .prefetch import attach_read_totals
 from .rich_text import linked_page_ids
 from .serializers import absolute_url, detail_url
 
@@ -66,14 +66,15 @@ def bump_generations(keys: Iterable[str]) -> None:
             DeliveryGeneration.objects.get_or_create(key=key, defaults={"number": 1})
 
 
+def site_key(site_id: int) -> str:
+    return f"site:{site_id}"
+
+
 def current_generations(site_id: int) -> tuple[str, str]:
     """The generation a document without links and one with links must carry now."""
-    numbers = dict(
-        DeliveryGeneration.objects.filter(key__in=[ALL, links_key(site_id)]).values_list(
-            "key", "number"
-        )
-    )
-    everything = str(numbers.get(ALL, 0))
+    keys = [ALL, site_key(site_id), links_key(site_id)]
+    numbers = dict(DeliveryGeneration.objects.filter(key__in=keys).values_list("key", "number"))
+    everything = f"{numbers.get(ALL, 0)}.{numbers.get(site_key(site_id), 0)}"
     return everything, f"{everything}:{numbers.get(links_key(site_id), 0)}"
 
 
@@ -196,8 +197,7 @@ class Documents:
         else:
             view.action, view.kwargs = "listing_view", {}
         serializer_class = view.get_serializer_class()
-        prefetch_api_relations(pages, serializer_class.Meta.fields)
-        share_site_root_paths(pages)
+        view.prepare(pages, serializer_class.Meta.fields)
         serializer = serializer_class(pages, many=True, context=view.get_serializer_context())
         with view.resolving_links(pages):
             return serializer.data

@@ -37,6 +37,8 @@ from .prefetch import attach_read_totals, prefetch_api_relations, share_site_roo
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import pages_detail, pages_find, pages_listing
 from .serializers import ClinicPageSerializer
+from .structured_data import FIELD as STRUCTURED_DATA
+from .structured_data import StructuredDataField, attach_reviews
 
 
 class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -72,6 +74,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 # From ReadTotal of the original: an alias shows its library article's reads.
                 APIField("read_count", serializer=IntegerField(read_only=True)),
                 APIField("read_count_refreshed_at", serializer=DateTimeField(read_only=True)),
+                # schema.org JSON-LD: the article, its clinical review and this clinic.
+                APIField(STRUCTURED_DATA, serializer=StructuredDataField()),
             ]
         return fields
 
@@ -145,7 +149,7 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         stale when the clinic's pages change (``l``).
         """
         site = self.clinic_site.pk
-        tags = {EVERYTHING}
+        tags = {EVERYTHING, f"s{site}"}
         if "pk" in self.kwargs:
             page = self.get_object()
             tags.add(f"p{page.pk}")
@@ -188,12 +192,18 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         serializer = super().get_serializer(instance, *args, **kwargs)
         items = instance if kwargs.get("many") else [instance]
         fields = serializer.child.Meta.fields if kwargs.get("many") else serializer.Meta.fields
+        self.prepare(items, fields)
+        return serializer
+
+    def prepare(self, items: list, fields: list[str]) -> None:
+        """Load in bulk what ``fields`` of ``items`` show, before serializing them."""
         prefetch_api_relations(items, fields)
         share_site_root_paths(items)
         if "read_count" in fields or "read_count_refreshed_at" in fields:
             self.shows_read_counts = True
             attach_read_totals(items)
-        return serializer
+        if STRUCTURED_DATA in fields:
+            attach_reviews(items)
 
     def resolving_links(self, items):
         links = ClinicLinks(self.clinic_site, self.get_base_queryset())

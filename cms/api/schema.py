@@ -101,6 +101,17 @@ class PageSerializer(serializers.Serializer):
     conditions = ConditionSerializer(many=True, required=False)
     read_count = serializers.IntegerField(required=False)
     read_count_refreshed_at = serializers.DateTimeField(allow_null=True, required=False)
+    structured_data = serializers.JSONField(
+        required=False,
+        help_text=(
+            'schema.org JSON-LD to paste into a <script type="application/ld+json">: '
+            '{"@context": "https://schema.org", "@graph": [...]} with a MedicalWebPage '
+            "(lastReviewed and reviewedBy once clinically reviewed; about: a PhysicalTherapy "
+            "and the MedicalConditions it treats), an FAQPage of the answered questions, and "
+            "the clinic as a MedicalClinic (address, telephone, openingHoursSpecification, "
+            "booking as a ReserveAction)."
+        ),
+    )
     intro = serializers.CharField(required=False)
 
 

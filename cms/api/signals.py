@@ -12,7 +12,9 @@
   pages changing outdate its documents with rich text links; everything else all documents.
 - Clinic settings: the clinics endpoint (``c``). Images, documents and collections: the media
   endpoints and everything that may show them (``m``, ``g``). Sites, privacy, conditions and
-  moves (which change URLs below the moved page): everything (``g``).
+  moves (which change URLs below the moved page), clinical reviews and reviewers (articles'
+  ``structured_data`` shows them): everything (``g``). A clinic's settings: its pages answers
+  too (``s``: its address and hours are in its articles' ``structured_data``).
 """
 
 import functools
@@ -32,7 +34,7 @@ from wagtail.models import (
 )
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from treatments.models import Condition, ReadTotal
+from treatments.models import ArticleReview, ClinicalReviewer, Condition, ReadTotal
 from treatments.reads.events import read_totals_refreshed
 from treatments.selectors import pages_showing
 
@@ -123,8 +125,14 @@ def read_total_saved(sender, instance, **kwargs) -> None:
 def model_saved_or_deleted(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return
-    if isinstance(instance, BaseSiteSetting | BaseGenericSetting):
-        invalidate(["c"])
+    if isinstance(instance, BaseSiteSetting):
+        if kwargs.get("created"):
+            return  # made with its defaults on first read (for_site): nothing shown changes
+        documents.bump_generations([documents.site_key(instance.site_id)])
+        invalidate([f"s{instance.site_id}", "c"])
+    elif isinstance(instance, BaseGenericSetting):
+        documents.bump_generations([documents.ALL])
+        invalidate([EVERYTHING, "c"])
     elif isinstance(instance, Site):
         documents.bump_generations([documents.ALL])
         invalidate([EVERYTHING, "c", "m"])
@@ -134,7 +142,7 @@ def model_saved_or_deleted(sender, instance, **kwargs) -> None:
     ):
         documents.bump_generations([documents.ALL])
         invalidate([EVERYTHING, "m"])
-    elif isinstance(instance, PageViewRestriction | Condition):
+    elif isinstance(instance, PageViewRestriction | Condition | ArticleReview | ClinicalReviewer):
         documents.bump_generations([documents.ALL])
         invalidate([EVERYTHING])
 

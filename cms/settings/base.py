@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -151,7 +152,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 # Tasks outside an app's own tasks.py: the read refresh lives with the read statistics.
-CELERY_IMPORTS = ["treatments.reads.tasks", "cms.api.tasks"]
+CELERY_IMPORTS = [
+    "treatments.reads.tasks",
+    "treatments.governance.tasks",
+    "cms.api.tasks",
+    "cms.api.purge",
+]
 
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
@@ -175,7 +181,20 @@ CELERY_BEAT_SCHEDULE = {
         # A refresh queued while no worker ran is pointless once the next one is due.
         "options": {"expires": READS_REFRESH_INTERVAL},
     },
+    # Daily: flags articles whose clinical review is due or overdue and tells the reviewers.
+    "flag-due-reviews": {
+        "task": "treatments.governance.tasks.flag_due_reviews",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 12 * 3600},
+    },
 }
+# Clinical review (treatments/governance/): an approval holds this many months; an article is
+# "due" this many days before its next review date, "overdue" after it.
+CLINICAL_REVIEW_INTERVAL_MONTHS = env.int("CLINICAL_REVIEW_INTERVAL_MONTHS", default=12)
+CLINICAL_REVIEW_DUE_DAYS = env.int("CLINICAL_REVIEW_DUE_DAYS", default=30)
+# The last approval of a workflow publishes, without the approver's own publish rights: a
+# clinical reviewer approves last (treatments/governance/workflow.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "treatments.governance.publishing.publish_workflow_state"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -58,11 +58,15 @@ def test_answers_carry_the_tags_of_what_they_show(client, world):
     parent = world.north_alias.get_parent().pk
     a_listing = client.get(listing("north", "read_count"))
 
-    assert answer["xkey"].split() == sorted(["g", f"p{world.north_alias.pk}", f"p{parent}"])
+    assert answer["xkey"].split() == sorted(
+        ["g", f"s{north_site}", f"p{world.north_alias.pk}", f"p{parent}"]
+    )
     assert answer["Surrogate-Key"] == answer["xkey"]
     assert answer["Cache-Tag"] == answer["xkey"].replace(" ", ",")
     assert answer["Surrogate-Control"] == "max-age=86400"
-    assert a_listing["xkey"].split() == sorted(["g", f"l{north_site}", f"rl{north_site}"])
+    assert a_listing["xkey"].split() == sorted(
+        ["g", f"s{north_site}", f"l{north_site}", f"rl{north_site}"]
+    )
     assert client.get("/api/v2/images/")["xkey"] == "g m"
     assert client.get("/api/v2/clinics/")["xkey"] == "c g"
 
@@ -129,7 +133,8 @@ def test_a_read_refresh_outdates_only_answers_showing_those_reads(client, world,
     assert client.get(urls["north article"]).json()["read_count"] == 9
 
 
-def test_clinic_settings_outdate_the_clinics_endpoint_only(client, world, urls):
+def test_clinic_settings_outdate_that_clinics_answers_only(client, world, urls):
+    """The clinics endpoint, and North's pages (structured data shows North's address)."""
     from clinics.models import ClinicSettings
 
     warm(client, urls)
@@ -138,7 +143,14 @@ def test_clinic_settings_outdate_the_clinics_endpoint_only(client, world, urls):
     settings.phone = "+1 555 0100"
     settings.save()
 
-    assert rebuilt(client, urls) == {"clinics"}
+    assert rebuilt(client, urls) == {
+        "clinics",
+        "north listing",
+        "north listing with reads",
+        "north ordered by reads",
+        "north article",
+        "north own",
+    }
 
 
 def test_last_modified_is_per_clinic(client, world, monkeypatch):

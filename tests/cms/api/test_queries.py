@@ -17,8 +17,10 @@ DETAIL_QUERIES = 8
 # Rendering the documents of a listing (the first answer after a change): the pages' types,
 # their specific rows, other names, guidance, conditions, gallery images (one query by
 # GalleryField for the whole answer), locales, the originals of aliases (meta.alias_of), the
-# restrictions Wagtail's serializer checks, and the upsert; the same for any number of articles.
-RENDER_QUERIES = 10
+# restrictions Wagtail's serializer checks, structured_data (the originals, their clinical
+# reviews, the conditions and other names again, the clinic's settings and site), and the
+# upsert; the same for any number of articles.
+RENDER_QUERIES = 16
 
 
 @pytest.fixture(autouse=True)
