@@ -46,11 +46,16 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 from .renderers import ORJSONRenderer, to_json
 from .throttling import KEY_HEADER, AnonymousThrottle
 
 logger = logging.getLogger(__name__)
+
+# What a Redis that is down or unreachable raises through django-redis.
+CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
 
 SEQUENCE_KEY = "api:bumps"
 TAG_PREFIX = "api:tag:"
@@ -79,7 +84,14 @@ def bump(tags: Iterable[str]) -> None:
     values = {tag_key(tag): version for tag in tags}
     if values:
         values[SEQUENCE_KEY] = version
-        cache.set_many(values, timeout=None)
+        try:
+            cache.set_many(values, timeout=None)
+        except CACHE_ERRORS:
+            # Redis down must not fail the change (a publish, a refresh) that is being made.
+            # Answers cannot be served or stored meanwhile; a Redis that restarts empty brings
+            # no stale answer back. One that comes back with its data keeps answers until
+            # their tags are bumped again or API_CACHE_TIMEOUT ends them.
+            logger.exception("API cache: could not bump %s", sorted(values))
 
 
 _pending = threading.local()
@@ -176,35 +188,48 @@ def _is_random(request) -> bool:
 def stored_answer(key: str) -> tuple | None:
     """The answer stored under ``key`` if every tag it carries still has its version.
 
-    Two round trips: the answer (which names its tags), then the tags' versions.
+    Two round trips: the answer (which names its tags), then the tags' versions. With Redis
+    down there is no stored answer: the view builds it from the database.
     """
-    stored = cache.get(key)
-    if stored is None:
+    try:
+        stored = cache.get(key)
+        if stored is None:
+            return None
+        tags, versions = stored[0], stored[1]
+        current = cache.get_many([tag_key(tag) for tag in tags])
+    except CACHE_ERRORS:
+        logger.warning("API cache unavailable: answering from the database", exc_info=True)
         return None
-    tags, versions = stored[0], stored[1]
-    current = cache.get_many([tag_key(tag) for tag in tags])
     if tuple(current.get(tag_key(tag)) for tag in tags) != versions:
         return None
     return stored
 
 
-def _current_sequence() -> str:
-    found = cache.get(SEQUENCE_KEY)
-    if found is None:
-        cache.add(SEQUENCE_KEY, new_version(), timeout=None)
+def _current_sequence() -> str | None:
+    """None when Redis is down: the answer is then built and not stored."""
+    try:
         found = cache.get(SEQUENCE_KEY)
+        if found is None:
+            cache.add(SEQUENCE_KEY, new_version(), timeout=None)
+            found = cache.get(SEQUENCE_KEY)
+    except CACHE_ERRORS:
+        return None
     return found
 
 
 def _versions_now(tags: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
     """The sequence and each tag's version; a tag never bumped gets its first version."""
     keys = [SEQUENCE_KEY, *(tag_key(tag) for tag in tags)]
-    found = cache.get_many(keys)
-    missing = [key for key in keys[1:] if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, new_version(), timeout=None)
-        found.update(cache.get_many(missing))
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys[1:] if key not in found]
+        if missing:
+            for key in missing:
+                cache.add(key, new_version(), timeout=None)
+            found.update(cache.get_many(missing))
+    except CACHE_ERRORS:
+        now = new_version()
+        return None, tuple(now for _ in tags)
     return found.get(SEQUENCE_KEY), tuple(found.get(tag_key(tag)) for tag in tags)
 
 
@@ -269,8 +294,13 @@ class CachedAnswerMixin:
         tags = tuple(sorted(self.answer_tags()))
         sequence_after, versions = _versions_now(tags)
         last_modified = max(version_time(version) for version in versions)
-        if use_cache and sequence_after == sequence_before:
-            cache.set(key, (tags, versions, body, etag, last_modified), settings.API_CACHE_TIMEOUT)
+        if use_cache and sequence_before is not None and sequence_after == sequence_before:
+            try:
+                cache.set(
+                    key, (tags, versions, body, etag, last_modified), settings.API_CACHE_TIMEOUT
+                )
+            except CACHE_ERRORS:
+                logger.warning("API cache unavailable: answer not stored", exc_info=True)
         if _is_random(request):
             tags = None
         return self.http_answer(request, body, etag, last_modified, tags, hit=False)

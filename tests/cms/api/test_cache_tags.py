@@ -198,3 +198,30 @@ def test_random_order_is_never_stored_nor_kept(client, world):
     assert [a["X-Answer-Cache"] for a in answers] == ["MISS", "MISS"]
     assert answers[0]["Cache-Control"] == "no-store"
     assert "xkey" not in answers[0]
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache pointed at a port nothing listens on, as when Redis is down."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/1",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+
+
+def test_with_redis_down_answers_come_from_the_database_and_publishing_works(
+    client, world, redis_down
+):
+    url = listing("north")
+
+    before = client.get(url)
+    world.article.summary = "Published while Redis is down."
+    world.article.save_revision().publish()
+    after = client.get(url)
+
+    assert before.status_code == after.status_code == 200
+    assert after["X-Answer-Cache"] == "MISS"
+    assert after.json()["items"][0]["summary"] == "Published while Redis is down."
