@@ -267,7 +267,9 @@ def document_read_beacon(result, generator, request, public):
             "summary": "Count one read of a page",
             "description": (
                 "Records one read of the page as its branch serves it; send it with "
-                "navigator.sendBeacon (any body, text/plain allowed, is ignored). Crawlers and "
+                "navigator.sendBeacon (any body, text/plain allowed, is ignored). The branch is "
+                "``clinic`` (a slug or hostname), else the one whose site serves the request's "
+                "hostname: a partner's page on its own domain sends ``?clinic=``. Crawlers and "
                 "reloads within the window answer 204 without being counted."
             ),
             "tags": ["pages"],
@@ -278,7 +280,14 @@ def document_read_beacon(result, generator, request, public):
                     "required": True,
                     "schema": {"type": "integer"},
                     "description": "The page id as the branch serves it (an alias or its own).",
-                }
+                },
+                {
+                    "name": "clinic",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "minLength": 1},
+                    "description": "The branch's slug or hostname; default: the request's host.",
+                },
             ],
             "security": [{}],
             "responses": {

@@ -244,6 +244,13 @@ API_THROTTLE_RATES = {
     "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),
 }
 API_PARTNER_KEYS = env.dict("API_PARTNER_KEYS", default={})
+# Which clinics' per-branch read history each partner may read, by clinic slug:
+# API_PARTNER_CLINICS=acme=north;south,beta=west. Branch staff signed in to the admin read
+# their own branch's; everyone reads the group-wide history.
+API_PARTNER_CLINICS = {
+    name: [slug for slug in slugs.split(";") if slug]
+    for name, slugs in env.dict("API_PARTNER_CLINICS", default={}).items()
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic CMS API",
     "DESCRIPTION": "Treatment articles and clinic branches for partner websites.",
