@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -278,6 +279,10 @@ TRUSTED_PROXY_COUNT = env.int(
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# A partner's browser code sends its key and revalidates stored answers, and reads the
+# validators and when to retry after a 429.
+CORS_ALLOW_HEADERS = (*cors_default_headers, "x-api-key", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Largest article file import_article accepts; real articles are a few KiB.
 IMPORT_ARTICLE_MAX_BYTES = env.int("IMPORT_ARTICLE_MAX_BYTES", default=1024 * 1024)

@@ -66,3 +66,24 @@ def test_cors_allows_configured_partner_origins_only(client, north, settings):
     assert preflight.status_code == 200
     assert preflight["Access-Control-Allow-Origin"] == "https://partner.example.com"
     assert "origin" in allowed["Vary"].lower()
+
+
+def test_cors_lets_browser_clients_send_keys_and_revalidate(client, north, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.com"]
+    settings.API_PARTNER_KEYS = {"acme": "acme-key"}
+    origin = {"HTTP_ORIGIN": "https://partner.example.com"}
+
+    preflight = client.options(
+        PAGES,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-api-key, if-none-match",
+        **origin,
+    )
+    answer = client.get(PAGES, HTTP_X_API_KEY="acme-key", **origin)
+    revalidated = client.get(PAGES, HTTP_IF_NONE_MATCH=answer["ETag"], **origin)
+
+    allowed = {h.strip() for h in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert {"x-api-key", "if-none-match", "if-modified-since"} <= allowed
+    exposed = {h.strip() for h in answer["Access-Control-Expose-Headers"].split(",")}
+    assert exposed == {"ETag", "Last-Modified", "Retry-After"}
+    assert revalidated.status_code == 304
