@@ -19,6 +19,8 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"message": "not found"}, status=404)
 
 
+handler500 = "cms.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

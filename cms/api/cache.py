@@ -13,10 +13,12 @@ served after the commit's bump.
 
 import functools
 import hashlib
+import logging
 import math
 import secrets
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -25,6 +27,8 @@ from django.utils.http import http_date
 
 from .renderers import ORJSONRenderer, to_json
 from .throttling import KEY_HEADER, AnonymousThrottle
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "api:content-version"
 
@@ -36,7 +40,10 @@ def new_version() -> str:
 
 def bump_version() -> None:
     # No timeout: an evicted version would restart at a value older answers may carry.
-    cache.set(VERSION_KEY, new_version(), timeout=None)
+    try:
+        cache.set(VERSION_KEY, new_version(), timeout=None)
+    except redis.RedisError:
+        logger.warning("api content version not bumped: cache unavailable")
 
 
 def version_time(version: str) -> int:
@@ -44,10 +51,14 @@ def version_time(version: str) -> int:
 
 
 def _ensure_version(found: str | None) -> str:
+    """The current content version; with the cache down, a fresh one (nothing is stored)."""
     if found is not None:
         return found
-    cache.add(VERSION_KEY, new_version(), timeout=None)
-    return cache.get(VERSION_KEY)
+    try:
+        cache.add(VERSION_KEY, new_version(), timeout=None)
+        return cache.get(VERSION_KEY) or new_version()
+    except redis.RedisError:
+        return new_version()
 
 
 def answer_key(request) -> str:
@@ -91,7 +102,10 @@ def _version_and_answer(key: str) -> tuple[str | None, tuple | None]:
 
     django-redis keeps one client per process, so this costs the round trip and two unpickles.
     """
-    found = cache.get_many([VERSION_KEY, key])
+    try:
+        found = cache.get_many([VERSION_KEY, key]) or {}
+    except redis.RedisError:  # the cache is down: build from the database
+        return None, None
     return found.get(VERSION_KEY), found.get(key)
 
 
@@ -127,6 +141,13 @@ def serve_stored_first(view):
     return wrapper
 
 
+def _store(key: str, answer: tuple) -> None:
+    try:
+        cache.set(key, answer, settings.API_CACHE_TIMEOUT)
+    except redis.RedisError:
+        logger.warning("api answer not stored: cache unavailable")
+
+
 class CachedAnswerMixin:
     """For API views: ``cached(request, build)`` answers from the cache or builds and stores.
 
@@ -152,7 +173,7 @@ class CachedAnswerMixin:
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         last_modified = version_time(version)
         if storing:
-            cache.set(key, (version, body, etag, last_modified), settings.API_CACHE_TIMEOUT)
+            _store(key, (version, body, etag, last_modified))
         response = self.http_answer(request, body, etag, last_modified)
         if not is_storable(request):
             response["Cache-Control"] = "no-store"  # nor may a CDN or browser keep it

@@ -140,8 +140,18 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default=redis_db_url(REDIS_URL, 1)),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cms"),
         "TIMEOUT": env.int("CACHE_TIMEOUT", default=600),
+        # The cache is an accelerator: with Redis down, reads miss and writes are dropped
+        # (logged), and every page is built from the database instead of answering 500.
+        # Wagtail's own cache use (site root paths) included. Short timeouts keep an
+        # unreachable Redis from holding web workers.
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 READS_REDIS_URL = env("READS_REDIS_URL", default=redis_db_url(REDIS_URL, 3))
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_broker_url(REDIS_URL, 2))
