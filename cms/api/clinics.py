@@ -17,6 +17,7 @@ from clinics.models import ClinicSettings
 from cms.sites import UnknownClinic, clinic_sites, find_clinic
 
 from .base import PublicAPIMixin
+from .cache import EVERYTHING
 from .schema import CONDITIONAL, ERRORS, ListingMetaSerializer
 from .serializers import absolute_url
 
@@ -88,6 +89,9 @@ CLINIC_DETAIL = extend_schema(
 class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
     name = "clinics"
     model = ClinicSettings
+
+    def answer_tags(self) -> set[str]:
+        return {EVERYTHING, "c"}
 
     @CLINICS_LISTING
     def listing_view(self, request):

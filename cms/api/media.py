@@ -16,6 +16,7 @@ from wagtail.models import Collection, CollectionViewRestriction, Site
 from clinics.models import ClinicBranch
 
 from .base import ClinicPagination, PublicAPIMixin
+from .cache import EVERYTHING
 from .filters import (
     ClinicOrderingFilter,
     ClinicSearchFilter,
@@ -82,6 +83,10 @@ class MediaAPIMixin(PublicAPIMixin):
         ClinicSearchFilter,
     ]
     pagination_class = ClinicPagination
+
+    def answer_tags(self) -> set[str]:
+        return {EVERYTHING, "m"}
+
     orderable_annotations: dict = {}
     known_query_parameters = BaseAPIViewSet.known_query_parameters | {"clinic"}
 

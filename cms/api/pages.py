@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.fields import DateTimeField, IntegerField
@@ -19,7 +20,9 @@ from wagtail.models import Page
 
 from treatments.models import TreatmentPage
 
+from . import documents
 from .base import ClinicPagination, PublicAPIMixin
+from .cache import EVERYTHING
 from .filters import (
     ClinicOrderingFilter,
     ClinicSearchFilter,
@@ -109,6 +112,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             if value is not None and not (value == "root" and name != "ancestor_of"):
                 parse_id(value, name)
 
+    def use_object(self, page) -> None:
+        """Answer about ``page`` without looking it up (delivery documents render this way)."""
+        self._cached_object = page
+
     def get_object(self):
         if not hasattr(self, "_cached_object"):
             page = get_object_or_404(self.get_base_queryset(), pk=self.kwargs["pk"])
@@ -131,10 +138,38 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         pk = find_id(request)
         return queryset.filter(id=pk).first() if pk else None
 
+    def answer_tags(self) -> set[str]:
+        """What this answer shows: one page (and its parent) or a clinic's listing.
+
+        Rich text links point at pages the clinic shows, so an answer with links also goes
+        stale when the clinic's pages change (``l``).
+        """
+        site = self.clinic_site.pk
+        tags = {EVERYTHING}
+        if "pk" in self.kwargs:
+            page = self.get_object()
+            tags.add(f"p{page.pk}")
+            parent = page.get_parent()  # cached by the serializer's ``meta.parent``
+            if parent is not None:
+                tags.add(f"p{parent.pk}")
+        else:
+            tags.add(f"l{site}")
+            if self.shows_read_counts or self.request.GET.get("order", "").endswith("read_count"):
+                tags.add(f"rl{site}")
+        if self.links_shown:
+            tags.add(f"l{site}")
+        return tags
+
+    shows_read_counts = False
+    links_shown = False
+
     def build_listing(self, request):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
-        items = list(self.paginate_queryset(self.filter_queryset(queryset)))
+        filtered = self.filter_queryset(queryset)
+        if documents.enabled(request) and isinstance(filtered, QuerySet):
+            return documents.assemble_listing(self, filtered)
+        items = list(self.paginate_queryset(filtered))
         serializer = self.get_serializer(items, many=True)
         with self.resolving_links(items):
             data = serializer.data
@@ -142,6 +177,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     def build_detail(self, request, pk):
         page = self.get_object()
+        if documents.enabled(request):
+            return Response(documents.assemble_detail(self, page))
         serializer = self.get_serializer(page)
         with self.resolving_links([page]):
             data = serializer.data
@@ -154,10 +191,13 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         prefetch_api_relations(items, fields)
         share_site_root_paths(items)
         if "read_count" in fields or "read_count_refreshed_at" in fields:
+            self.shows_read_counts = True
             attach_read_totals(items)
         return serializer
 
     def resolving_links(self, items):
         links = ClinicLinks(self.clinic_site, self.get_base_queryset())
-        links.preload(linked_page_ids(items))
+        linked = linked_page_ids(items)
+        links.preload(linked)
+        self.links_shown = self.links_shown or bool(linked)
         return resolving_links_for(links)

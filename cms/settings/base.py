@@ -162,7 +162,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 # Tasks outside an app's own tasks.py: the read refresh lives with the read statistics.
-CELERY_IMPORTS = ["treatments.reads.tasks"]
+CELERY_IMPORTS = ["treatments.reads.tasks", "cms.api.tasks"]
 
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
@@ -251,6 +251,16 @@ REST_FRAMEWORK = {
 API_SERVER_CACHE = env.bool("API_SERVER_CACHE", default=True)
 API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+# Listings and details assembled from pages rendered once (cms/api/documents.py).
+API_DELIVERY_DOCUMENTS = env.bool("API_DELIVERY_DOCUMENTS", default=True)
+# Render a published page's documents in a worker right after the commit.
+API_DOCUMENTS_PRERENDER = env.bool("API_DOCUMENTS_PRERENDER", default=True)
+# How long a shared cache in front (Varnish, a CDN) may keep an answer: purges by tag end it
+# sooner (docs/deploy.md). Browsers and partners keep API_CACHE_MAX_AGE.
+API_SURROGATE_MAX_AGE = env.int("API_SURROGATE_MAX_AGE", default=24 * 3600)
+# HTTP caches that take PURGE with an xkey header, e.g. http://cache:80 (docker-compose).
+HTTP_CACHE_PURGE_URLS = env.list("HTTP_CACHE_PURGE_URLS", default=[])
+HTTP_CACHE_PURGE_TIMEOUT = env.float("HTTP_CACHE_PURGE_TIMEOUT", default=5.0)
 API_THROTTLE_RATES = {
     "anon": env("API_THROTTLE_ANON", default="1200/minute"),
     "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),
