@@ -2,13 +2,12 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .api.docs import APIDocsView, redoc_script
+from .api.docs import APIDocsView, APISchemaView, redoc_script
 from .api.reads import ReadHistoryView, read_beacon
 from .api.router import api_router
 
@@ -26,7 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("health/live/", views.live, name="health-live"),
     path("health/ready/", views.ready, name="health-ready"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", APISchemaView.as_view(), name="api-schema"),
     path("api/docs/", APIDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/docs/redoc.standalone.js", redoc_script, name="api-docs-script"),
     # Before the router, whose pages/<id>/ routes would otherwise not match these.

@@ -14,7 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from drf_spectacular.views import SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from .throttling import AnonymousThrottle, PartnerKeyAuthentication, PartnerThrottle
 
 BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REMOTE_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
@@ -40,8 +42,18 @@ def redoc_script(request):
     return response
 
 
+class APISchemaView(SpectacularAPIView):
+    """The OpenAPI document, under the API's rates: generating it costs a good second."""
+
+    authentication_classes = [PartnerKeyAuthentication]
+    throttle_classes = [AnonymousThrottle, PartnerThrottle]
+
+
 class APIDocsView(SpectacularRedocView):
-    """drf-spectacular's Redoc page with the bundle from ``redoc_script``."""
+    """drf-spectacular's Redoc page with the bundle from ``redoc_script``, under the rates."""
+
+    authentication_classes = [PartnerKeyAuthentication]
+    throttle_classes = [AnonymousThrottle, PartnerThrottle]
 
     @staticmethod
     def _redoc_standalone():

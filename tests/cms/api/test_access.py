@@ -87,3 +87,35 @@ def test_cors_lets_browser_clients_send_keys_and_revalidate(client, north, setti
     exposed = {h.strip() for h in answer["Access-Control-Expose-Headers"].split(",")}
     assert exposed == {"ETag", "Last-Modified", "Retry-After"}
     assert revalidated.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        PAGES,
+        "/api/v2/clinics/",
+        "/api/v2/images/",
+        "/api/v2/documents/",
+        "/api/v2/pages/find/?clinic=north&html_path=/",
+        "/api/schema/",
+        "/api/docs/",
+    ],
+)
+def test_every_public_endpoint_is_rated_and_rotating_x_forwarded_for_does_not_help(
+    client, north, settings, url
+):
+    """One address per client (cms.http.client_address): a new X-Forwarded-For per request
+    is still the same client, directly and behind one trusted proxy."""
+    settings.API_THROTTLE_RATES = {"anon": "2/minute", "partner": "none"}
+
+    direct = [client.get(url, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(3)]
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxied = [
+        client.get(
+            url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7"
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert direct[2] == 429 and proxied[2] == 429
+    assert 429 not in direct[:2] + proxied[:2]
