@@ -27,7 +27,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Site
 
 from cms.http import client_address
-from cms.sites import UnknownClinic, clinic_key, find_clinic
+from cms.sites import clinic_key
 from treatments.models import ReadTotal, TreatmentPage
 from treatments.reads import buffer
 from treatments.reads.history import branch_total, daily_totals, visible_site_ids
@@ -35,6 +35,7 @@ from treatments.reads.served import rebuild_served_map
 from treatments.selectors import original_id_expression
 
 from .base import PublicEndpointMixin
+from .filters import existing_clinic
 from .schema import MessageSerializer
 from .throttling import Partner, PartnerKeyAuthentication
 
@@ -205,10 +206,7 @@ class ReadHistoryView(PublicEndpointMixin, APIView):
         name = request.GET.get("clinic")
         if name is None:
             return None
-        try:
-            site = find_clinic(name)
-        except UnknownClinic as e:
-            raise BadRequestError(str(e)) from e
+        site = existing_clinic(name)
         if not may_see_branch_reads(request, site):
             raise PermissionDenied(
                 "A branch's reads are for its partners (X-API-Key) and its staff."

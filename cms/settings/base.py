@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cms.api.schema.document_read_beacon",
+        "cms.api.schema.add_links",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -347,7 +347,7 @@ def test_history_is_rate_limited(client, world, settings):
         ({"days": "0"}, 400, "days must be a whole number from 1 to 366"),
         ({"days": "x"}, 400, "days must be a whole number from 1 to 366"),
         ({"days": "400"}, 400, "days must be a whole number from 1 to 366"),
-        ({"clinic": "nowhere"}, 400, "unknown clinic: 'nowhere'"),
+        ({"clinic": "nowhere"}, 404, "unknown clinic: 'nowhere'"),
         ({"clinic": "%00"}, 400, "null characters are not allowed in 'clinic'"),
     ],
 )
