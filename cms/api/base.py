@@ -49,8 +49,8 @@ class ClinicPagination(WagtailPagination):
         return queryset[offset : offset + limit]
 
 
-class PublicAPIMixin(CachedAnswerMixin):
-    """What every public endpoint shares: JSON errors, partner keys, rates, the answer cache."""
+class PublicEndpointMixin:
+    """What every public DRF view shares: JSON errors, partner keys, rates, input checks."""
 
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
     authentication_classes = [PartnerKeyAuthentication]
@@ -70,6 +70,10 @@ class PublicAPIMixin(CachedAnswerMixin):
         if isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
             response.data = {"message": str(exc.detail)}
         return response
+
+
+class PublicAPIMixin(PublicEndpointMixin, CachedAnswerMixin):
+    """The endpoints on the router: the above, stored answers, stock listing, detail, find."""
 
     def listing_view(self, request):
         return self.cached(request, self.build_listing)

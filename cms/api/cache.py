@@ -24,6 +24,10 @@ moved and the ``rl`` tags of the clinics showing them; a draft bumps nothing. Th
 the HTTP cache in front (``xkey``, ``Surrogate-Key``, ``Cache-Tag``), and once the change
 commits, a purge by tag is sent there (``tasks.purge_http_cache``).
 
+Redis down: the cache ignores its connection errors (settings: ``IGNORE_EXCEPTIONS``), so
+reads miss and writes are dropped; here a missing sequence or tag version then stands for a
+fresh one, nothing is stored, and every answer is built from the database.
+
 Consistency: a build reads the bump sequence (one key every bump rewrites) before it reads the
 database and again after it has read the tag versions; the answer is stored only when no bump
 came in between. So an answer built from data read before a commit is never stored under
@@ -196,7 +200,7 @@ def stored_answer(key: str) -> tuple | None:
         if stored is None:
             return None
         tags, versions = stored[0], stored[1]
-        current = cache.get_many([tag_key(tag) for tag in tags])
+        current = cache.get_many([tag_key(tag) for tag in tags]) or {}
     except CACHE_ERRORS:
         logger.warning("API cache unavailable: answering from the database", exc_info=True)
         return None
@@ -221,16 +225,17 @@ def _versions_now(tags: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
     """The sequence and each tag's version; a tag never bumped gets its first version."""
     keys = [SEQUENCE_KEY, *(tag_key(tag) for tag in tags)]
     try:
-        found = cache.get_many(keys)
+        found = cache.get_many(keys) or {}
         missing = [key for key in keys[1:] if key not in found]
         if missing:
             for key in missing:
                 cache.add(key, new_version(), timeout=None)
-            found.update(cache.get_many(missing))
+            found.update(cache.get_many(missing) or {})
     except CACHE_ERRORS:
-        now = new_version()
-        return None, tuple(now for _ in tags)
-    return found.get(SEQUENCE_KEY), tuple(found.get(tag_key(tag)) for tag in tags)
+        found = {}
+    # A version the cache cannot give (it is down) is a fresh one: Last-Modified is now.
+    versions = tuple(found.get(tag_key(tag)) or new_version() for tag in tags)
+    return found.get(SEQUENCE_KEY), versions
 
 
 def serve_stored_first(view):

@@ -11,8 +11,9 @@ its filters, order, offset or ``fields=``, picks its fields from the stored docu
 - The fields come from the same serializer class Wagtail would build for the request
   (``get_serializer_class``: defaults, ``*``, ``_``, negations, unknown-field errors), in its
   order, split between ``meta`` and the body as its ``to_representation`` does.
-- ``detail_url`` (it depends on the host asked) and the read counts (refreshes change them
-  apart from the content) are added at assembly.
+- ``detail_url`` (it depends on the scheme and host asked, for the page and the pages its
+  ``meta`` links: ``parent``, ``alias_of``) and the read counts (refreshes change them apart
+  from the content) are added at assembly.
 
 A document is used only when its stamp (the page's publication state, and for a detail its
 parent's) and its generation (``cms.models.DeliveryGeneration``: everything else a page shows)
@@ -40,6 +41,7 @@ from .rich_text import linked_page_ids
 from .serializers import absolute_url, detail_url
 
 READ_FIELDS = ("read_count", "read_count_refreshed_at")
+# Meta fields holding a linked page, whose detail_url depends on the request.
 # Everything a page shows but what is added at assembly.
 ROW_FIELDS = ["stamp", "parent_stamp", "generation", "has_links", "listing", "detail"]
 STAMP_COLUMNS = ("last_published_at", "live_revision_id", "url_path")

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from rest_framework.filters import BaseFilterBackend
 from taggit.managers import _TaggableManager
+from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
 from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.fields import StreamField
 from wagtail.models import Site
@@ -70,6 +71,15 @@ def optional_clinic_for_request(request) -> Site | None:
     return site if is_clinic_site(site) else None
 
 
+def existing_clinic(name: str) -> Site:
+    """The clinic called ``name``; 404 when none is: a well-formed name of nothing, as stock
+    answers ``?site=`` for a site it does not know (and as the OpenAPI document can say)."""
+    try:
+        return find_clinic(name)
+    except UnknownClinic as e:
+        raise Http404(str(e)) from e
+
+
 def clinic_for_request(request) -> Site:
     """``?clinic=<slug or hostname>``, else stock's ``?site=<hostname[:port]>``, else the Site
     serving the request's hostname.
@@ -81,10 +91,7 @@ def clinic_for_request(request) -> Site:
     if value is not None:
         if not value:
             raise BadRequestError("clinic must be a clinic's slug or hostname")
-        try:
-            return find_clinic(value)
-        except UnknownClinic as e:
-            raise BadRequestError(str(e)) from e
+        return existing_clinic(value)
     site_name = request.GET.get("site")
     if site_name:
         try:
@@ -177,8 +184,8 @@ class ClinicOrderingFilter(BaseFilterBackend):
         if "random" in names:
             if len(names) > 1:
                 raise BadRequestError("random ordering cannot be combined with other fields")
-            if "offset" in request.GET:
-                raise BadRequestError("random ordering with offset is not supported")
+            # Stock refuses an offset here; a random page at an offset is as random as the
+            # first, and the OpenAPI document cannot forbid one parameter beside another.
             return queryset.order_by("?")
         model = queryset.model
         columns = {
@@ -212,16 +219,52 @@ def with_read_count(queryset):
 class SearchParametersFilter(BaseFilterBackend):
     """Checks ``search_operator`` before the search backend sees it.
 
-    Stock Wagtail hands any value to the backend, which raises (a 500); a 400 says why. Without
-    ``search`` the operator is ignored, as stock ignores it.
+    Stock Wagtail hands any value to the backend, which raises (a 500); a 400 says why, with or
+    without ``search`` (a valid operator without ``search`` is ignored, as stock ignores it).
     """
 
     def filter_queryset(self, request, queryset, view):
         operator = request.GET.get("search_operator")
-        if "search" in request.GET and operator is not None:
-            if operator.lower() not in ("and", "or"):
-                raise BadRequestError("search_operator must be 'and' or 'or'")
+        if operator is not None and operator.lower() not in ("and", "or"):
+            raise BadRequestError("search_operator must be 'and' or 'or'")
         return queryset
+
+
+class MissingPageIs404:
+    """Wagtail's tree filters, answering 404 for a page the clinic does not show.
+
+    Stock answers 400 ("parent page doesn't exist"); the message stays, the status says what
+    happened: the id is well formed, and no such page is here.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        try:
+            return super().filter_queryset(request, queryset, view)
+        except BadRequestError as e:
+            if str(e).endswith("page doesn't exist"):
+                raise Http404(str(e)) from e
+            raise
+
+
+class ClinicChildOfFilter(MissingPageIs404, ChildOfFilter):
+    pass
+
+
+class ClinicAncestorOfFilter(MissingPageIs404, AncestorOfFilter):
+    pass
+
+
+class ClinicDescendantOfFilter(MissingPageIs404, DescendantOfFilter):
+    """Also combined with ``child_of`` (stock refuses): the children within that subtree."""
+
+    def filter_queryset(self, request, queryset, view):
+        if hasattr(queryset, "_filtered_by_child_of"):
+            parent = queryset._filtered_by_child_of
+            queryset = queryset.all()  # a copy without the marker, filtered again below
+            filtered = super().filter_queryset(request, queryset, view)
+            filtered._filtered_by_child_of = parent
+            return filtered
+        return super().filter_queryset(request, queryset, view)
 
 
 class ClinicSearchFilter(BaseFilterBackend):
@@ -241,9 +284,6 @@ class ClinicSearchFilter(BaseFilterBackend):
             return queryset
         if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
             raise BadRequestError("search is disabled")
-        # Stock refuses this combination; the tag filter needs a join the backend cannot take.
-        if getattr(queryset, "_filtered_by_tag", False):
-            raise BadRequestError("filtering by tag with a search query is not supported")
         query = request.GET["search"]
         operator = request.GET.get("search_operator") or None
         candidates = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))

@@ -8,13 +8,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework.fields import DateTimeField, IntegerField
 from rest_framework.response import Response
 from wagtail.api import APIField
-from wagtail.api.v2.filters import (
-    AncestorOfFilter,
-    ChildOfFilter,
-    DescendantOfFilter,
-    LocaleFilter,
-    TranslationOfFilter,
-)
+from wagtail.api.v2.filters import LocaleFilter, TranslationOfFilter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
@@ -24,6 +18,9 @@ from . import documents
 from .base import ClinicPagination, PublicAPIMixin
 from .cache import EVERYTHING
 from .filters import (
+    ClinicAncestorOfFilter,
+    ClinicChildOfFilter,
+    ClinicDescendantOfFilter,
     ClinicOrderingFilter,
     ClinicSearchFilter,
     SearchParametersFilter,
@@ -52,9 +49,9 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     filter_backends = [
         SearchParametersFilter,
         StrictFieldsFilter,
-        ChildOfFilter,
-        AncestorOfFilter,
-        DescendantOfFilter,
+        ClinicChildOfFilter,
+        ClinicAncestorOfFilter,
+        ClinicDescendantOfFilter,
         ClinicOrderingFilter,
         TranslationOfFilter,
         LocaleFilter,

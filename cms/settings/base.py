@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -140,8 +141,18 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default=redis_db_url(REDIS_URL, 1)),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cms"),
         "TIMEOUT": env.int("CACHE_TIMEOUT", default=600),
+        # The cache is an accelerator: with Redis down, reads miss and writes are dropped
+        # (logged), and every page is built from the database instead of answering 500.
+        # Wagtail's own cache use (site root paths) included. Short timeouts keep an
+        # unreachable Redis from holding web workers.
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 READS_REDIS_URL = env("READS_REDIS_URL", default=redis_db_url(REDIS_URL, 3))
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_broker_url(REDIS_URL, 2))
@@ -234,6 +245,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("WAGTAILDOCS_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 # Uploads are checked by content, not by name: see cms/forms.py.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
 # No SVG: it can carry scripts, and partners embed these files on their own sites.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
@@ -273,6 +285,13 @@ API_THROTTLE_RATES = {
     "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),
 }
 API_PARTNER_KEYS = env.dict("API_PARTNER_KEYS", default={})
+# Which clinics' per-branch read history each partner may read, by clinic slug:
+# API_PARTNER_CLINICS=acme=north;south,beta=west. Branch staff signed in to the admin read
+# their own branch's; everyone reads the group-wide history.
+API_PARTNER_CLINICS = {
+    name: [slug for slug in slugs.split(";") if slug]
+    for name, slugs in env.dict("API_PARTNER_CLINICS", default={}).items()
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic CMS API",
     "DESCRIPTION": "Treatment articles and clinic branches for partner websites.",
@@ -287,6 +306,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cms.api.schema.document_read_beacon",
+        "cms.api.schema.add_links",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -300,6 +320,10 @@ TRUSTED_PROXY_COUNT = env.int(
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# A partner's browser code sends its key and revalidates stored answers, and reads the
+# validators and when to retry after a 429.
+CORS_ALLOW_HEADERS = (*cors_default_headers, "x-api-key", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Largest article file import_article accepts; real articles are a few KiB.
 IMPORT_ARTICLE_MAX_BYTES = env.int("IMPORT_ARTICLE_MAX_BYTES", default=1024 * 1024)

@@ -207,7 +207,11 @@ def redis_down(settings):
         "default": {
             **settings.CACHES["default"],
             "LOCATION": "redis://127.0.0.1:1/1",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+            "OPTIONS": {
+                **settings.CACHES["default"].get("OPTIONS", {}),
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+            },
         }
     }
 

@@ -104,3 +104,9 @@ def test_unknown_clinic_and_bad_input_are_json_4xx(client, north_settings):
     assert response.status_code == 200
     assert [item["slug"] for item in response.json()["items"]] == ["north"]
     assert client.delete(f"{CLINICS}north/").status_code == 405
+
+
+def test_a_null_character_in_a_clinic_is_a_json_404(client, north_settings):
+    response = client.get(f"{CLINICS}%00/")
+    assert response.status_code == 404
+    assert response.json() == {"message": "unknown clinic: '\x00'"}

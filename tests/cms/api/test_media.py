@@ -68,7 +68,8 @@ def test_a_changed_image_title_shows_at_once(client):
         (IMAGES + "?id=abc", 400, "is not a valid value for id"),
         (IMAGES + "?width=99999999999", 400, "width is out of range"),
         (IMAGES + "?search=x&search_operator=nope", 400, "search_operator"),
-        (IMAGES + "?tags=a&search=b", 400, "filtering by tag with a search query is not"),
+        (IMAGES + "?search=a&search_operator=xor", 400, "search_operator must be 'and' or 'or'"),
+        (IMAGES + "?search_operator=xor", 400, "search_operator must be 'and' or 'or'"),
         (IMAGES + "find/?id=abc", 400, "id must be a positive integer"),
         (IMAGES + "99999999999/", 404, "not found"),
         (DOCUMENTS + "?order=nope", 400, "cannot order by 'nope'"),
@@ -171,4 +172,4 @@ def test_media_are_scoped_per_clinic(client, world, endpoint):
     assert client.get(f"{endpoint}{library.pk}/?clinic=south").status_code == 200
     assert client.get(f"{endpoint}{public.pk}/?clinic=south").status_code == 200
     unknown = client.get(endpoint + "?clinic=nowhere")
-    assert (unknown.status_code, unknown.json()) == (400, {"message": "unknown clinic: 'nowhere'"})
+    assert (unknown.status_code, unknown.json()) == (404, {"message": "unknown clinic: 'nowhere'"})
