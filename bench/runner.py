@@ -249,6 +249,9 @@ def run(args: argparse.Namespace) -> int:
                 database.save_template(database_url)
             log(f"ours: filling {articles} articles, two branches")
             filled = json.loads(manage("bench_fill", str(articles), env=env))
+            # As a deployment has them: rendered by workers at each publish, or by this command.
+            log("ours: rendering delivery documents")
+            manage("rebuild_delivery_documents", env=env)
             if not skip_stock:
                 venv = stock_built.result()
         if skip_stock:

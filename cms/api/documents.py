@@ -45,6 +45,7 @@ READ_FIELDS = ("read_count", "read_count_refreshed_at")
 # Everything a page shows but what is added at assembly.
 ROW_FIELDS = ["stamp", "parent_stamp", "generation", "has_links", "listing", "detail"]
 STAMP_COLUMNS = ("last_published_at", "live_revision_id", "url_path")
+PLACEHOLDER_ID = 987654321987
 ALL = "all"
 
 
@@ -225,6 +226,13 @@ class Assembler:
         self.shows_reads = any(name in self.fields for name in READ_FIELDS)
         self.router = view.request.wagtailapi_router
         self.datetime = DateTimeField()
+        self._detail_url = None
+
+    def detail_url(self, pk: int) -> str:
+        """Every page's detail URL from one built for a placeholder id (routing costs ~1 ms)."""
+        if self._detail_url is None:
+            self._detail_url = detail_url(self.view.request, self.router, Page, PLACEHOLDER_ID)
+        return self._detail_url.replace(f"/{PLACEHOLDER_ID}/", f"/{pk}/")
 
     def item(self, pk: int, document: dict, reads: Page | None) -> dict:
         data = {"id": None} if "id" in self.fields else {}
@@ -233,7 +241,7 @@ class Assembler:
             if name not in self.meta_fields:
                 continue
             if name == "detail_url":
-                meta[name] = detail_url(self.view.request, self.router, Page, pk)
+                meta[name] = self.detail_url(pk)
             elif name in document.get("meta", {}):
                 meta[name] = document["meta"][name]
         if meta:
