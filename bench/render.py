@@ -80,9 +80,10 @@ def render(r: dict, mode: str) -> str:
         f"article offered at two branches (created through {r['branch']['via']}); requests "
         f"carry the Host of branch `{r['branch']['slug']}` (`{r['branch']['hostname']}`).",
         cache_note(r),
-        "- Cache off: the server runs with `API_SERVER_CACHE=false`: every answer is assembled from "
-        "the delivery documents (`cms/api/documents.py`), which `rebuild_delivery_documents` "
-        "rendered after the fill, as workers render them at each publish. Floor: a Django view in a "
+        "- Cache off: the server runs with `API_SERVER_CACHE=false`: every answer is assembled "
+        "from the delivery documents (`cms/api/documents.py`), which "
+        "`rebuild_delivery_documents` rendered after the fill, as workers render them at each "
+        "publish. Floor: a Django view in a "
         "bench-only URLconf returning this project's listing of 20 as fixed bytes, through the "
         "project's middleware.",
         "- SQL per request: three requests after a warm-up, with Django's test client and "
