@@ -123,6 +123,8 @@ def test_wagtails_api_tests_replayed_over_our_endpoints(client, world, settings)
         for name, answers in outcomes.items()
         if not all(ok for ok, _, _ in answers)
     }
+    for name, answers in sorted(differing.items()):
+        print("DIFF", name, answers[0][0], answers[0][1][:80])  # noqa: T201
     assert sorted(differing) == sorted(DIFFERENCES)  # every other replayed test matches
     assert REPLAYED - len(DIFFERENCES) == 212
     assert collections.Counter(DIFFERENCES.values()) == {
