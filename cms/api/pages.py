@@ -128,7 +128,11 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         return super().find_view(request)
 
     def find_object(self, queryset, request):
-        """``html_path`` on the clinic's site, else ``id``; neither found (or given): None."""
+        """``html_path`` on the clinic's site, else ``id``; neither found (or given): None.
+
+        An ``id`` that is no number is a 400 even beside ``html_path``, as the document says.
+        """
+        pk = find_id(request)
         if "html_path" in request.GET:
             components = [part for part in request.GET["html_path"].split("/") if part]
             try:
@@ -136,7 +140,6 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             except Http404:
                 return None
             return queryset.filter(id=page.id).first()
-        pk = find_id(request)
         return queryset.filter(id=pk).first() if pk else None
 
     def answer_tags(self) -> set[str]:
