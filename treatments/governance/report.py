@@ -93,7 +93,7 @@ class ReviewDueReportView(ReportView):
         Column("branch", label="Branch"),
         Column("article", label="Article"),
         Column("state", label="State"),
-        DateColumn("next_review", label="Next review"),
+        Column("next_review", label="Next review"),
         DateColumn("last_reviewed", label="Last reviewed"),
         Column("reviewed_by", label="Reviewed by"),
     ]
