@@ -6,6 +6,8 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments"
 
     def ready(self):
+        from .governance import signals as governance_signals
         from .reads import signals
 
         signals.connect()
+        governance_signals.connect()

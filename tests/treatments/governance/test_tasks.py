@@ -6,10 +6,12 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
+from wagtail.models import Workflow, WorkflowPage
 
 from cms.celery import app
 from tests.factories import ClinicalReviewerFactory, UserFactory
 from treatments.governance.models import ArticleReview, ClinicalReviewer, ReviewFlag
+from treatments.governance.services import add_clinical_review
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,19 @@ def test_each_change_of_flag_is_told_once(world, reviewers, django_capture_on_co
 
     assert ArticleReview.objects.get(page=world.article).flag == ReviewFlag.OVERDUE
     assert len(mail.outbox) == 4  # two reviewers, two changes
+
+
+def test_reviewers_are_told_when_an_article_awaits_review(
+    world, reviewers, logins, django_capture_on_commit_callbacks
+):
+    workflow = Workflow.objects.create(name="Library review")
+    WorkflowPage.objects.create(workflow=workflow, page=world.library)
+    add_clinical_review(workflow)
+    world.article.save_revision()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.start(world.article, logins.library_editor)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["amira@clinic.example", "ben@clinic.example"]
+    assert mail.outbox[0].subject == "Clinical review requested: Dry needling"
+    assert f"/admin/pages/{world.article.pk}/edit/" in mail.outbox[0].body
