@@ -97,7 +97,7 @@ def test_the_reviewer_approves_and_an_overdue_review_is_reported(live_server, br
     shot(reviewer, "5-reviewer-approved")
 
     review = ArticleReview.objects.get(page=seed)
-    assert review.reviewer.user.username == "clinical-reviewer"
+    assert review.reviewed_by.user.username == "clinical-reviewer"
     assert review.next_review == next_review
     assert TreatmentPage.objects.get(pk=seed.pk).summary == CHANGED
 

@@ -151,7 +151,7 @@ def flag_due_reviews(today: str | datetime.date | None = None) -> int:
     flagged = []
     reviews = (
         ArticleReview.objects.select_for_update()
-        .select_related("page", "reviewer")
+        .select_related("page", "reviewed_by")
         .filter(next_review__lte=due_by(today))
         .order_by("next_review", "page_id")
     )

@@ -55,9 +55,9 @@ def test_the_reviewers_approval_records_the_review_and_publishes(
     task.on_action(state.current_task_state, reviewer.user, "approve")
 
     review = ArticleReview.objects.get(page=article)
-    assert review.reviewer == reviewer
+    assert review.reviewed_by == reviewer
     assert review.revision == revision
-    assert timezone.now() - review.reviewed_at < datetime.timedelta(minutes=1)
+    assert timezone.now() - review.last_reviewed < datetime.timedelta(minutes=1)
     assert review.next_review == months_after(timezone.localdate(), 12)
     assert TreatmentPage.objects.get(pk=article.pk).summary == "Reviewed summary."
     # Publishing the original republished the branches' aliases.
@@ -188,7 +188,7 @@ def test_restoring_an_old_revision_keeps_the_review_record(world, logins):
     restored = reviewed_revision.as_object().save_revision(user=logins.library_editor)
     restored.publish(user=logins.library_editor)
 
-    assert ArticleReview.objects.get(page=article).reviewed_at == review.reviewed_at
+    assert ArticleReview.objects.get(page=article).last_reviewed == review.last_reviewed
     assert TreatmentPage.objects.get(pk=article.pk).summary == reviewed_summary
 
 
