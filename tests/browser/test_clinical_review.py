@@ -93,7 +93,10 @@ def test_the_reviewer_approves_and_an_overdue_review_is_reported(live_server, br
     reviewer.locator(".modal").get_by_role(
         "button", name="Approve with comment or review date"
     ).click()
+    expect(reviewer).to_have_url(f"{live_server.url}/admin/")
     expect(reviewer.get_by_text("has been updated").first).to_be_visible()
+    expect(reviewer.get_by_text("you do not have permission")).to_have_count(0)
+    reviewer.get_by_text("has been updated").first.scroll_into_view_if_needed()
     shot(reviewer, "5-reviewer-approved")
 
     review = ArticleReview.objects.get(page=seed)
