@@ -6,6 +6,8 @@ class ClinicsConfig(AppConfig):
     verbose_name = "Clinic branches"
 
     def ready(self):
+        from . import signals
         from .listing_filters import narrow_page_listing_filters
 
         narrow_page_listing_filters()
+        signals.connect()

@@ -1,7 +1,8 @@
 """Who may do what at a branch and in the library: the groups' permissions, from code.
 
 Branch editors and moderators get rights on their branch's home page subtree, collection and
-settings only; library editors on the library and its collection. ``sync_*`` makes a group hold
+settings only; library editors on the library and its collection. Each group also reviews its
+own subtree's submissions (``clinics/workflows.py``). ``sync_*`` makes a group hold
 exactly these, adding what is missing and removing what was added by hand, so this module is
 the single description of each role (``manage.py sync_branch_groups`` applies it).
 """
@@ -19,9 +20,11 @@ from wagtail.models import (
     Site,
 )
 
+from treatments.models import Condition
 from treatments.services import get_or_create_library
 
 from .models import ClinicBranch, ClinicSettings
+from .workflows import sync_branch_workflow, sync_library_workflow
 
 LIBRARY_EDITORS = "Library editors"
 LIBRARY_COLLECTION = "Treatment library"
@@ -36,6 +39,9 @@ EDITOR_MEDIA_ACTIONS = ["add", "change", "choose"]
 MODERATOR_MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
 # Moderators may organise sub-collections inside their branch's collection.
 MODERATOR_COLLECTION_ACTIONS = ["add", "change", "delete"]
+# Conditions are shared by every article: the library's editors name them (renaming one renames
+# it in every article that uses it); everyone else only chooses among them.
+LIBRARY_CONDITION_ACTIONS = ["add", "change"]
 
 
 def _page_permissions(actions: list[str]) -> list[Permission]:
@@ -94,16 +100,17 @@ def _set_settings_permission(group: Group, site: Site) -> None:
     GroupSitePermission.objects.get_or_create(group=group, site=site, permission=permission)
 
 
-def _admin_only(group: Group) -> None:
-    """Global permissions: only admin access; every content right is scoped per branch."""
-    group.permissions.set([_admin_access()])
+def _admin_only(group: Group, *extra: Permission) -> None:
+    """Global permissions: admin access and ``extra``; every content right is scoped per branch."""
+    group.permissions.set([_admin_access(), *extra])
 
 
 def sync_branch_groups(branch: ClinicBranch) -> None:
     """Make the branch's two groups hold exactly the permissions this module defines.
 
     Safe to re-run: it adds what is missing and removes what was added by hand, so the
-    code is the single description of what a branch editor may do.
+    code is the single description of what a branch editor may do. The branch's approval
+    workflow is repaired with them.
     """
     home = branch.site.root_page
     for group, page_actions, media_actions, collection_actions in (
@@ -119,6 +126,7 @@ def sync_branch_groups(branch: ClinicBranch) -> None:
         _set_page_permissions(group, home, page_actions)
         _set_collection_permissions(group, branch.collection, media_actions, collection_actions)
         _set_settings_permission(group, branch.site)
+    sync_branch_workflow(branch)
 
 
 def get_or_create_library_collection() -> Collection:
@@ -130,10 +138,12 @@ def get_or_create_library_collection() -> Collection:
 def sync_library_group() -> Group:
     """The group's content team: writes library articles and offers them at branches."""
     group, _ = Group.objects.get_or_create(name=LIBRARY_EDITORS)
-    _admin_only(group)
-    _set_page_permissions(group, get_or_create_library(), LIBRARY_PAGE_ACTIONS)
+    library = get_or_create_library()
+    _admin_only(group, *_model_permissions(Condition, LIBRARY_CONDITION_ACTIONS))
+    _set_page_permissions(group, library, LIBRARY_PAGE_ACTIONS)
     _set_collection_permissions(
         group, get_or_create_library_collection(), MODERATOR_MEDIA_ACTIONS, []
     )
     GroupSitePermission.objects.filter(group=group).delete()
+    sync_library_workflow(group, library)
     return group

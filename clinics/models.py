@@ -7,12 +7,12 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Page, Site, Workflow
 
 from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
 
-from .blocks import OpeningHoursBlock
+from .blocks import OpeningHoursStreamBlock
 
 
 class ClinicHomePage(Page):
@@ -57,7 +57,7 @@ class ClinicSettings(BaseSiteSetting):
     phone = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
     booking_url = models.URLField(blank=True)
-    opening_hours = StreamField([("day", OpeningHoursBlock())], blank=True, max_num=7)
+    opening_hours = StreamField(OpeningHoursStreamBlock(), blank=True)
 
     panels = [
         FieldPanel("name"),
@@ -73,19 +73,43 @@ class ClinicSettings(BaseSiteSetting):
 
 
 class ClinicBranch(models.Model):
-    """What belongs to a branch besides its pages: the groups and collection made for it.
+    """What belongs to a branch besides its pages: the groups, collection and workflow made for it.
 
-    Kept in one row so renaming or deleting a branch finds exactly its own groups and
-    collection, never a look-alike found by name.
+    Kept in one row so renaming or deleting a branch finds exactly its own groups,
+    collection and workflow, never a look-alike found by name.
     """
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="clinic_branch")
     editors = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
     moderators = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
     collection = models.OneToOneField(Collection, on_delete=models.PROTECT, related_name="+")
+    # The branch's approval workflow (clinics/workflows.py); sync_branch_groups makes one when
+    # it is missing, so it may be null for a moment, never for long.
+    workflow = models.OneToOneField(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "clinic branch"
 
     def __str__(self):
         return self.site.site_name or self.site.hostname
+
+
+class Withdrawal(models.Model):
+    """A library article withdrawn from one branch: its alias stays there, unpublished.
+
+    Partners store an offered article's id (the alias's page id). Keeping the alias, rather
+    than deleting it, means offering the article again republishes the same page, so the id a
+    partner stored works again. Wagtail republishes every alias when their original is
+    published; ``clinics.signals`` takes a withdrawn one straight back offline.
+    """
+
+    alias = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="withdrawal")
+    withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "withdrawal"
+
+    def __str__(self):
+        return f"{self.alias_id} withdrawn {self.withdrawn_at:%Y-%m-%d}"

@@ -19,6 +19,7 @@ from treatments.models import TreatmentIndexPage, TreatmentPage
 
 from .groups import sync_branch_groups
 from .models import ClinicBranch, ClinicHomePage, ClinicSettings
+from .workflows import remove_branch_workflow, sync_branch_workflow
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def _unused_group_name(name: str) -> str:
 
 @transaction.atomic
 def create_clinic(*, name: str, hostname: str, slug: str = "", port: int = 80) -> ClinicBranch:
-    """Create a branch: its Site, home page, treatments index, groups, collection, settings."""
+    """Create a branch: its Site, home page, treatments index, groups, collection, settings,
+    and the workflow its moderators review submissions in."""
     name = name.strip()
     hostname = hostname.strip().lower()
     slug = slug or slugify(name)
@@ -134,6 +136,8 @@ def rename_clinic(branch: ClinicBranch, *, name: str = "", hostname: str = "") -
         home.draft_title = name
         home.save(update_fields=["title", "draft_title"])
     site.save()
+    if name:
+        sync_branch_workflow(branch)
     logger.info("clinic renamed", extra={"site": site.pk})
     return branch
 
@@ -160,7 +164,8 @@ def describe_deletion(branch: ClinicBranch) -> DeletionSummary:
 
 @transaction.atomic
 def delete_clinic(branch: ClinicBranch) -> DeletionSummary:
-    """Remove a branch: its Site, settings, pages (aliases with them), groups and collection.
+    """Remove a branch: its Site, settings, pages (aliases with them), groups, collection and
+    approval workflow.
 
     Library originals are untouched: an alias is only a pointer to them. The branch's images
     and documents are kept, moved to the root collection, since pages elsewhere may use them.
@@ -174,6 +179,7 @@ def delete_clinic(branch: ClinicBranch) -> DeletionSummary:
     get_document_model().objects.filter(collection__in=collections).update(
         collection=root_collection
     )
+    remove_branch_workflow(branch)
     branch.delete()
     site.delete()  # cascades to ClinicSettings
     home.specific.delete()

@@ -2,17 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 
+from treatments.models import TreatmentLibraryPage
 from treatments.selectors import is_library_article
 
 from .models import ClinicBranch
 from .offering import branches_carrying
 from .selectors import pages_within_reach
-from .views import ArticleBranchesView
+from .views import ArticleBranchesView, WithdrawArticleView
 
 
 @hooks.register("register_admin_urls")
@@ -22,7 +27,12 @@ def register_clinic_urls():
             "clinics/articles/<int:page_id>/branches/",
             ArticleBranchesView.as_view(),
             name="clinics_article_branches",
-        )
+        ),
+        path(
+            "clinics/articles/<int:page_id>/branches/<int:branch_id>/withdraw/",
+            WithdrawArticleView.as_view(),
+            name="clinics_withdraw_article",
+        ),
     ]
 
 
@@ -50,6 +60,37 @@ def article_branches_button(page, user, view_name, next_url=None):
         reverse("clinics_article_branches", args=[page.pk]),
         icon_name="site",
         priority=40,
+    )
+
+
+@hooks.register("construct_explorer_page_queryset")
+def count_branches_carrying(parent_page, pages, request):
+    """In the library's listing, how many branches show each article: one subquery, any size."""
+    if parent_page.specific_class is not TreatmentLibraryPage:
+        return pages
+    carried = (
+        Page.objects.filter(alias_of=OuterRef("pk"), withdrawal__isnull=True)
+        .order_by()
+        .values("alias_of")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return pages.annotate(offered_at=Coalesce(Subquery(carried), 0))
+
+
+@hooks.register("register_page_listing_buttons")
+def article_branches_listing_button(page, user, next_url=None):
+    """Offering from the library's listing, beside each article: where it is shown, and the
+    way to change that, without opening the article first."""
+    count = getattr(page, "offered_at", None)
+    if count is None or not page.permissions_for_user(user).can_publish():
+        return
+    yield Button(
+        ngettext("Shown at %(n)d branch", "Shown at %(n)d branches", count) % {"n": count},
+        reverse("clinics_article_branches", args=[page.pk]),
+        icon_name="site",
+        attrs={"aria-label": f"Branches showing {page.get_admin_display_title()}"},
+        priority=20,
     )
 
 

@@ -1,8 +1,10 @@
 """Admin upload forms: documents are checked by their content, not only by their name.
 
 Wagtail checks images itself (Willow opens the file; the extension must match the format,
-size and pixel count are capped). Documents only get an extension check, so a renamed
-executable or HTML page would pass as ``report.pdf``; partners then serve it from our bucket.
+size and pixel count are capped), but a file Pillow cannot finish reading (a PNG cut off
+mid-upload) raised out of that check as a 500: ``ImageForm`` refuses it as not an image.
+Documents only get an extension check, so a renamed executable or HTML page would pass as
+``report.pdf``; partners then serve it from our bucket.
 """
 
 import os
@@ -10,6 +12,8 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
 # Office formats are zip archives; each kind is recognised by a member only it has.
 _OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
@@ -87,4 +91,30 @@ class DocumentForm(BaseDocumentForm):
                     code="content_mismatch",
                     params={"extension": extension},
                 ),
+            )
+
+
+class UploadedImageField(WagtailImageField):
+    """Wagtail's image field; an image whose data ends early is "not a valid image"."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except OSError as e:  # Pillow: "image file is truncated", while counting frames
+            raise ValidationError(self.error_messages["invalid_image"], code="invalid_image") from e
+
+
+class ImageForm(BaseImageForm):
+    """Wagtail's image form (single and multiple upload) with ``UploadedImageField``.
+
+    Made per form, not declared on the class: the field reads the upload limits from settings
+    when it is made.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            made = self.fields["file"]
+            self.fields["file"] = UploadedImageField(
+                label=made.label, required=made.required, widget=made.widget
             )

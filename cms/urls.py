@@ -2,12 +2,12 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .api.docs import APIDocsView, APISchemaView, redoc_script
 from .api.reads import ReadHistoryView, read_beacon
 from .api.router import api_router
 
@@ -18,13 +18,16 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"message": "not found"}, status=404)
 
 
+handler500 = "cms.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/live/", views.live, name="health-live"),
     path("health/ready/", views.ready, name="health-ready"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", APISchemaView.as_view(), name="api-schema"),
+    path("api/docs/", APIDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/redoc.standalone.js", redoc_script, name="api-docs-script"),
     # Before the router, whose pages/<id>/ routes would otherwise not match these.
     path("api/v2/pages/<int:pk>/read/", read_beacon, name="page_read"),
     path("api/v2/pages/<int:pk>/reads/", ReadHistoryView.as_view(), name="page_read_history"),

@@ -11,6 +11,7 @@ import logging
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_redis import get_redis_connection
@@ -37,6 +38,10 @@ def check_storage() -> None:
 
 
 CHECKS = {"database": check_database, "redis": check_redis, "storage": check_storage}
+# Parts the site serves without, and what a client notices meanwhile.
+DEGRADABLE = {
+    "redis": "answers are built from the database; reads are not counted (503 to beacons)",
+}
 
 
 @never_cache
@@ -51,8 +56,10 @@ def live(request):
 def ready(request):
     """JSON: ``{"status": "ok", "checks": {"database": "ok", "redis": "ok", "storage": "ok"}}``.
 
-    A failing part reads ``"error"`` and the status is 503 ``"unavailable"``; the reason
-    goes to the log only, since this endpoint is public.
+    A failing part reads ``"error"``. Without Redis the site still serves, slower: 200
+    ``"degraded"`` with ``"degraded": {"redis": "<what clients notice>"}``, so a balancer keeps
+    sending traffic. Any other failure is 503 ``"unavailable"``. The reason goes to the log
+    only, since this endpoint is public.
     """
     checks = {}
     for name, check in CHECKS.items():
@@ -63,8 +70,17 @@ def ready(request):
             checks[name] = "error"
         else:
             checks[name] = "ok"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    failing = {name for name, value in checks.items() if value != "ok"}
+    if failing - DEGRADABLE.keys():
+        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+    if failing:
+        degraded = {name: DEGRADABLE[name] for name in sorted(failing)}
+        return JsonResponse({"status": "degraded", "checks": checks, "degraded": degraded})
+    return JsonResponse({"status": "ok", "checks": checks})
+
+
+def server_error(request):
+    """A 500 under ``/api/`` is JSON like every other API answer; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": "Internal server error."}, status=500)
+    return defaults.server_error(request)

@@ -6,8 +6,10 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments"
 
     def ready(self):
+        from . import signals
         from .governance import signals as governance_signals
-        from .reads import signals
+        from .reads import signals as read_signals
 
         signals.connect()
+        read_signals.connect()
         governance_signals.connect()

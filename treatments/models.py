@@ -8,7 +8,6 @@ from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
@@ -24,14 +23,19 @@ from .governance.workflow import ClinicalReviewTask  # noqa: F401
 from .reads.models import AppliedBatch, DailyRead, ReadTotal  # noqa: F401
 from .serializers import ConditionSerializer
 from .slugs import unique_slug
+from .widgets import ConditionsWidget
 
 
-@register_snippet
 class Condition(index.Indexed, models.Model):
     """A condition a clinic treats, shared by every article that treats it."""
 
     name = models.CharField(max_length=255, unique=True)
-    slug = models.SlugField(max_length=255, unique=True)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        help_text="Partners' stable key for the condition; left empty, it is made from the name.",
+    )
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -116,7 +120,7 @@ class TreatmentPage(Page):
             ],
             heading="Session guidance",
         ),
-        FieldPanel("conditions"),
+        FieldPanel("conditions", widget=ConditionsWidget),
         FieldPanel("hero_image"),
         InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
         FieldPanel("editor_notes"),

@@ -1,5 +1,6 @@
-"""Admin hooks: the article reads report, the explorer's import-review flag, and clinical
-governance (reviewers, the publish refusal, the review-due report, the explorer's review tag)."""
+"""Admin hooks: conditions as snippets, the article reads report, the explorer's import-review
+flag, and clinical governance (reviewers, the publish refusal, the review-due report, the
+explorer's review tag)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -9,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .governance.listing import STATE_CLASSES, listing_state, listing_title, with_review_dates
@@ -16,9 +18,29 @@ from .governance.models import ClinicalReviewer, reviewer_for
 from .governance.report import ReviewDueReportView, report_site_ids
 from .governance.reviews import covers, review_of
 from .governance.services import ReviewState, sync_reviewers_group
+from .models import Condition
 from .reads.history import visible_site_ids
 from .reads.report import ReadReportView
 from .review import review_notes, with_review_notes
+
+
+class ConditionChooserViewSet(SnippetChooserViewSet):
+    # A "Create" tab in the chooser, for users allowed to add conditions: an editor writing an
+    # article makes the condition it needs without leaving the page.
+    form_fields = ["name"]
+    create_action_label = "Create condition"
+
+
+class ConditionViewSet(SnippetViewSet):
+    model = Condition
+    icon = "tag"
+    menu_label = "Conditions"
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    chooser_viewset_class = ConditionChooserViewSet
+
+
+register_snippet(ConditionViewSet)
 
 
 class ReadReportMenuItem(MenuItem):

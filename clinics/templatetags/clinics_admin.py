@@ -2,14 +2,19 @@
 
 from django import template
 
+from clinics.models import Withdrawal
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def alias_rights(context, page) -> dict[str, bool]:
-    """What the current user may do about an alias: edit its original, or delete it here."""
+    """What the current user may do about an alias (edit its original, or delete it here), and
+    when the library withdrew it from this branch, if it did."""
     user = context["request"].user
+    withdrawal = Withdrawal.objects.filter(alias_id=page.pk).first()
     return {
         "edit_original": page.alias_of.permissions_for_user(user).can_edit(),
         "withdraw": page.permissions_for_user(user).can_delete(),
+        "withdrawn_at": withdrawal.withdrawn_at if withdrawal else None,
     }

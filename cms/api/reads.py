@@ -19,17 +19,25 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.models import Site
 
 from cms.http import client_address
-from cms.sites import UnknownClinic, clinic_key, find_clinic
+from cms.sites import clinic_key
 from treatments.models import ReadTotal, TreatmentPage
 from treatments.reads import buffer
-from treatments.reads.history import daily_totals
+from treatments.reads.history import branch_total, daily_totals, visible_site_ids
 from treatments.reads.served import rebuild_served_map
 from treatments.selectors import original_id_expression
+
+from .base import PublicEndpointMixin
+from .filters import existing_clinic
+from .schema import MessageSerializer
+from .throttling import Partner, PartnerKeyAuthentication
 
 logger = logging.getLogger(__name__)
 
@@ -114,30 +122,45 @@ class ReadHistorySerializer(serializers.Serializer):
     days = ReadDaySerializer(many=True)
 
 
-class ReadHistoryView(APIView):
-    """GET /api/v2/pages/<id>/reads/?days=30&clinic=<slug>: an article's reads per day.
+class ReadHistoryView(PublicEndpointMixin, APIView):
+    """GET /api/v2/pages/{id}/reads/?days=30&clinic={slug}: an article's reads per day.
 
-    JSON: ``{"id": 12, "read_count": 1204, "read_count_refreshed_at": "2026-11-24T15:00:00Z",
-    "clinic": "north", "days": [{"date": "2026-11-23", "reads": 4}, ...]}``. The id may be the
-    library original or a branch's alias: both report the article's reads.
+    Without ``clinic``: the article's reads at every branch, the group-wide total as on the
+    pages endpoint (``read_count``). Public: the total is in every article answer already,
+    and a sum over the group shows no branch's figures. With ``clinic``: that branch's days
+    and its own total, for its partners (``API_PARTNER_CLINICS``) and its staff only; a
+    branch's numbers are its business.
     """
 
-    authentication_classes: list = []
-    permission_classes: list = []
+    authentication_classes = [PartnerKeyAuthentication, SessionAuthentication]
     MAX_DAYS = 366
 
     @extend_schema(
         operation_id="pages_reads_retrieve",
         summary="An article's reads per day",
+        description=(
+            "The article's reads per day over the last ``days`` days. Without ``clinic``, at "
+            "every branch together, and ``read_count`` is the group-wide total shown on the "
+            "pages endpoint. With ``clinic`` (a slug or hostname), at that branch only, and "
+            "``read_count`` is that branch's total: for the branch's partners (``X-API-Key``) "
+            "and its staff. ``id`` may be the library original or a branch's copy of it."
+        ),
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
-            OpenApiParameter("days", OpenApiTypes.INT, description="1 to 366; default 30"),
+            OpenApiParameter(
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": 366},
+                description="1 to 366; default 30",
+            ),
             OpenApiParameter("clinic", OpenApiTypes.STR, description="A clinic's slug or host"),
         ],
         responses={
             200: ReadHistorySerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad days value."),
-            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such article or clinic."),
+            400: OpenApiResponse(MessageSerializer, description="A bad days or clinic value."),
+            401: OpenApiResponse(MessageSerializer, description="An unknown API key."),
+            403: OpenApiResponse(MessageSerializer, description="Not this branch's partner."),
+            404: OpenApiResponse(MessageSerializer, description="No such article."),
+            429: OpenApiResponse(MessageSerializer, description="Too many requests."),
         },
         tags=["pages"],
     )
@@ -153,16 +176,21 @@ class ReadHistoryView(APIView):
         )
         if original is None:
             raise NotFound("No published article with this id.")
-        site_ids, clinic = self._clinic(request)
+        site = self._clinic(request)
+        site_ids = None if site is None else [site.pk]
         end = timezone.localdate()
         history = daily_totals(end - timedelta(days=days - 1), end, site_ids, original)
         total = ReadTotal.objects.filter(page_id=original).first()
+        if site is None:
+            read_count = total.count if total else 0
+        else:
+            read_count = branch_total(site.pk, original)
         return Response(
             {
-                "id": original,
-                "read_count": total.count if total else 0,
+                "id": pk,
+                "read_count": read_count,
                 "read_count_refreshed_at": total.refreshed_at if total else None,
-                "clinic": clinic,
+                "clinic": site.root_page.slug if site else None,
                 "days": [{"date": day, "reads": n} for day, n in history],
             }
         )
@@ -170,15 +198,29 @@ class ReadHistoryView(APIView):
     def _days(self, request) -> int:
         raw = request.GET.get("days", "30")
         if not raw.isdigit() or not 1 <= int(raw) <= self.MAX_DAYS:
-            raise ValidationError({"days": f"A whole number from 1 to {self.MAX_DAYS}."})
+            raise BadRequestError(f"days must be a whole number from 1 to {self.MAX_DAYS}")
         return int(raw)
 
-    def _clinic(self, request) -> tuple[list[int] | None, str | None]:
-        clinic = request.GET.get("clinic")
-        if not clinic:
-            return None, None
-        try:
-            site = find_clinic(clinic)
-        except UnknownClinic as e:
-            raise NotFound(f"No clinic {clinic!r}.") from e
-        return [site.id], clinic
+    def _clinic(self, request) -> Site | None:
+        """The branch asked for, once the caller may see its numbers; None: the group."""
+        name = request.GET.get("clinic")
+        if name is None:
+            return None
+        site = existing_clinic(name)
+        if not may_see_branch_reads(request, site):
+            raise PermissionDenied(
+                "A branch's reads are for its partners (X-API-Key) and its staff."
+            )
+        return site
+
+
+def may_see_branch_reads(request, site: Site) -> bool:
+    """The branch's partner (by key) or a signed-in user whose reach includes the branch."""
+    if isinstance(request.auth, Partner):
+        slugs = settings.API_PARTNER_CLINICS.get(request.auth.name, [])
+        return site.root_page.slug in slugs
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    visible = visible_site_ids(user)
+    return visible is None or site.pk in visible

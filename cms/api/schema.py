@@ -5,14 +5,22 @@ generator can introspect; the shapes are written out here instead. They describe
 answer can hold; which ones appear depends on ``fields``.
 """
 
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents import get_document_model
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images import get_image_model
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, get_page_models
 
 from treatments.serializers import ConditionSerializer
 
-from .filters import MAX_ID, MAX_OFFSET
+from .filters import MAX_ID, MAX_PARAM_LENGTH
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
@@ -38,10 +46,42 @@ class ItemMetaSerializer(serializers.Serializer):
     detail_url = serializers.URLField()
 
 
-class ParentSerializer(serializers.Serializer):
+class LinkedPageMetaSerializer(ItemMetaSerializer):
+    html_url = serializers.CharField(allow_null=True)
+
+
+class LinkedPageSerializer(serializers.Serializer):
+    """``{"id": 4, "meta": {"type", "detail_url", "html_url"}, "title": "Dry needling"}``"""
+
     id = serializers.IntegerField()
-    meta = serializers.DictField()
+    meta = LinkedPageMetaSerializer()
     title = serializers.CharField()
+
+
+class RenditionSerializer(serializers.Serializer):
+    """One size of an image, ready for ``<img>``."""
+
+    id = serializers.IntegerField()
+    alt = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True)
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class ImageRenditionsSerializer(serializers.Serializer):
+    """An image in the named sizes: ``{"thumbnail": {...}, "card": {...}, "hero": {...}}``."""
+
+    thumbnail = RenditionSerializer()
+    card = RenditionSerializer()
+    hero = RenditionSerializer()
+
+
+class GalleryItemSerializer(serializers.Serializer):
+    """``{"caption": "The treatment room", "image": {<sizes>}}``"""
+
+    caption = serializers.CharField(allow_blank=True)
+    image = ImageRenditionsSerializer(allow_null=True)
 
 
 class PageMetaSerializer(ItemMetaSerializer):
@@ -52,7 +92,12 @@ class PageMetaSerializer(ItemMetaSerializer):
     search_description = serializers.CharField(required=False)
     first_published_at = serializers.DateTimeField(allow_null=True, required=False)
     locale = serializers.CharField(required=False)
-    parent = ParentSerializer(allow_null=True, required=False)
+    parent = LinkedPageSerializer(allow_null=True, required=False)
+    alias_of = LinkedPageSerializer(
+        allow_null=True,
+        required=False,
+        help_text="The library original a branch's copy shows (null for a page of its own).",
+    )
 
 
 class ChildMetaSerializer(serializers.Serializer):
@@ -101,6 +146,8 @@ class PageSerializer(serializers.Serializer):
     conditions = ConditionSerializer(many=True, required=False)
     read_count = serializers.IntegerField(required=False)
     read_count_refreshed_at = serializers.DateTimeField(allow_null=True, required=False)
+    hero_image = ImageRenditionsSerializer(allow_null=True, required=False)
+    gallery_images = GalleryItemSerializer(many=True, required=False)
     structured_data = serializers.JSONField(
         required=False,
         help_text=(
@@ -138,26 +185,113 @@ class MediaListingSerializer(serializers.Serializer):
     items = MediaSerializer(many=True)
 
 
-def _query(name, description, type_=OpenApiTypes.STR, **kwargs):
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
+# Every text parameter: no NUL (PostgreSQL cannot store it) and not absurdly long.
+TEXT = {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": MAX_PARAM_LENGTH}
+# A page id as the tree filters take it: within the integer column, no sign, no leading zero.
+PAGE_ID = "[1-9][0-9]{0,8}"
+
+
+def _query(name, description, schema=None, **kwargs):
+    return OpenApiParameter(
+        name, schema or TEXT, OpenApiParameter.QUERY, description=description, **kwargs
+    )
+
+
+def _choice(*names: str) -> str:
+    return "(" + "|".join(re.escape(name) for name in names) + ")"
+
+
+def fields_schema(names: list[str]) -> dict:
+    """``fields`` as Wagtail parses it: names to add and ``-name`` to remove; or ``*`` (all)
+    then only removals; or ``_`` (none) then only additions. Wagtail's nested
+    ``name(sub,fields)`` is accepted too but not described."""
+    name = _choice(*names)
+    item = "-?" + name
+    choices = [f"_(,{name})*", f"\\*(,-{name})*", f"{item}(,{item})*"]
+    return {**TEXT, "pattern": "^(" + "|".join(choices) + ")?$"}
+
+
+def order_schema(names: list[str]) -> dict:
+    """``order``: ``random``, or fields with ``-`` for descending; empty keeps the default."""
+    term = "-?" + _choice(*names)
+    return {**TEXT, "pattern": f"^(random|{term}(,{term})*)?$"}
+
+
+def _page_fields(*, detail: bool) -> list[str]:
+    names = PagesAPIViewSet.get_available_fields(Page)
+    return [name for name in names if detail or name not in PagesAPIViewSet.detail_only_fields]
+
+
+def _page_orders() -> list[str]:
+    db_fields = PagesAPIViewSet.get_available_fields(Page, db_fields_only=True)
+    return [name for name in db_fields if name != "locale"] + ["read_count"]
+
+
+def _media_fields(viewset, model) -> list[str]:
+    return viewset.get_available_fields(model)
+
+
+def _media_orders(viewset, model) -> list[str]:
+    names = viewset.get_available_fields(model, db_fields_only=True)
+    return [name for name in names if not model._meta.get_field(name).many_to_many]
+
+
+def page_types() -> list[str]:
+    """``type``: every page model, as ``app_label.ModelName``; empty means any."""
+    return ["", *sorted(model._meta.label for model in get_page_models())]
 
 
 CLINIC = _query(
     "clinic",
     "A clinic's slug or hostname. Without it, the clinic whose Site serves the request's "
-    "hostname; a hostname of no clinic answers 400.",
+    "hostname; a hostname of no clinic answers 400, a clinic nobody has 404.",
+    {**TEXT, "minLength": 1},
 )
-FIELDS = _query("fields", "Fields to add or (with -) remove, e.g. summary,body or *; nested: a(b)")
-RICH_TEXT_FORMAT = _query("rich_text_format", "Rich text output format", enum=["html"])
-LIMIT = _query("limit", "Items per page (default 20)", OpenApiTypes.INT)
-OFFSET = _query("offset", f"Items to skip (up to {MAX_OFFSET})", OpenApiTypes.INT)
+SITE = _query(
+    "site",
+    "Stock Wagtail's site filter: a clinic's hostname (and port); ``clinic`` wins, empty is "
+    "ignored.",
+)
+RICH_TEXT_FORMAT = _query(
+    "rich_text_format",
+    "Rich text output: html (default; links to the clinic's pages), markdown, or the "
+    "database's db_html and db_markdown",
+    {"type": "string", "enum": ["html", "markdown", "db_html", "db_markdown"]},
+)
+LIMIT = _query(
+    "limit", "Items per page (default 20)", {"type": "integer", "minimum": 0, "maximum": 100}
+)
+OFFSET = _query(
+    "offset",
+    "Items to skip; past the last item the answer has none",
+    {"type": "integer", "minimum": 0},
+)
 SEARCH = _query("search", "Full-text search: titles, summaries, answers, other names")
-SEARCH_OPERATOR = _query("search_operator", "How search terms combine", enum=["and", "or"])
-ORDER = _query(
-    "order", "Comma-separated fields, - for descending: -read_count, -first_published_at, random"
+SEARCH_OPERATOR = _query(
+    "search_operator", "How search terms combine", {"type": "string", "enum": ["and", "or"]}
 )
-# What every listing takes: fields, paging, ordering and search.
-LISTING = [FIELDS, LIMIT, OFFSET, ORDER, SEARCH, SEARCH_OPERATOR]
+
+
+def listing_parameters(field_names: list[str], order_names: list[str]) -> list:
+    """What every listing takes: fields, paging, ordering and search."""
+    return [
+        _query(
+            "fields",
+            "Fields to add or (with -) remove, e.g. title or *",
+            fields_schema(field_names),
+        ),
+        LIMIT,
+        OFFSET,
+        _query(
+            "order",
+            "Comma-separated fields, - for descending, or random",
+            order_schema(order_names),
+        ),
+        SEARCH,
+        SEARCH_OPERATOR,
+    ]
+
+
 ERRORS = {
     400: OpenApiResponse(MessageSerializer, "Bad input"),
     404: OpenApiResponse(MessageSerializer, "Not found"),
@@ -166,8 +300,9 @@ ERRORS = {
 CONDITIONAL = {304: OpenApiResponse(description="Not modified (If-None-Match / If-Modified-Since)")}
 
 
-def _page_id(name, description):
-    return _query(name, description, OpenApiTypes.INT)
+def _page_id(name, description, *, root: bool):
+    pattern = f"^(root|{PAGE_ID})$" if root else f"^{PAGE_ID}$"
+    return _query(name, description, {"type": "string", "pattern": pattern})
 
 
 pages_listing = extend_schema(
@@ -175,15 +310,22 @@ pages_listing = extend_schema(
     summary="List a clinic's pages",
     description=(
         "Live, public pages of one clinic: drafts, private pages and other branches' pages "
-        "are never listed. ``type=treatments.TreatmentPage&fields=*`` gives full articles."
+        "are never listed. ``type=treatments.TreatmentPage&fields=*`` gives full articles "
+        "(with ``type``, that type's fields may be named in ``fields``, ``order`` and as "
+        "filters too)."
     ),
     parameters=[
         CLINIC,
-        _query("type", "Page type, e.g. treatments.TreatmentPage"),
-        *LISTING,
-        _query("child_of", "Children of this page id (or root)"),
-        _query("descendant_of", "Descendants of this page id (or root)"),
-        _page_id("ancestor_of", "Ancestors of this page id"),
+        SITE,
+        _query(
+            "type",
+            "Page type, e.g. treatments.TreatmentPage",
+            {"type": "string", "enum": page_types()},
+        ),
+        *listing_parameters(_page_fields(detail=False), _page_orders()),
+        _page_id("child_of", "Children of this page id (or root)", root=True),
+        _page_id("descendant_of", "Descendants of this page id (or root)", root=True),
+        _page_id("ancestor_of", "Ancestors of this page id", root=False),
         _query("title", "Exact title"),
         _query("slug", "Exact slug"),
         RICH_TEXT_FORMAT,
@@ -195,12 +337,16 @@ pages_detail = extend_schema(
     summary="One page of a clinic",
     description=(
         "Answers are HTML; internal links point to the clinic's own public URLs. "
-        "``read_count`` is the article's total across every branch."
+        "``read_count`` is the article's total across every branch. Other query parameters "
+        "are ignored, as in stock Wagtail."
     ),
     parameters=[
         OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Page id"),
         CLINIC,
-        FIELDS,
+        SITE,
+        _query(
+            "fields", "Fields to add or (with -) remove", fields_schema(_page_fields(detail=True))
+        ),
         RICH_TEXT_FORMAT,
     ],
     responses={200: PageSerializer, **CONDITIONAL, **ERRORS},
@@ -208,35 +354,66 @@ pages_detail = extend_schema(
 pages_find = extend_schema(
     operation_id="pages_find",
     summary="Find a clinic's page by id or path; redirects to its detail URL",
-    description="Pass ``id`` or ``html_path``; other query parameters are kept in the redirect.",
+    description=(
+        "Pass ``id`` or ``html_path`` (it wins); other query parameters are kept in the "
+        "redirect. Nothing found, or nothing to find by: 404."
+    ),
     parameters=[
         CLINIC,
-        _page_id("id", f"Page id (1 to {MAX_ID})"),
+        SITE,
+        _query(
+            "id", f"Page id (1 to {MAX_ID})", {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        ),
         _query("html_path", "The page's path on the clinic's site, e.g. /treatments/ims/"),
-        FIELDS,
+        _query("fields", "Kept in the redirect", fields_schema(_page_fields(detail=True))),
     ],
     responses={302: OpenApiResponse(description="Redirect to the detail URL"), **ERRORS},
 )
 
 
+def _media(kind: str):
+    if kind == "images":
+        return ImagesAPIViewSet, get_image_model()
+    return DocumentsAPIViewSet, get_document_model()
+
+
+MEDIA_CLINIC = _query(
+    "clinic",
+    "A clinic's slug or hostname: its media with the library's and the public ones. Without "
+    "it, the clinic serving the request's hostname, else the library's and public ones only.",
+    {**TEXT, "minLength": 1},
+)
+
+
 def media_listing(kind: str):
+    viewset, model = _media(kind)
     return extend_schema(
         operation_id=f"{kind}_list",
         summary=f"List {kind}",
-        description=f"{kind.capitalize()} in public collections.",
-        parameters=[*LISTING, _query("title", "Title")],
+        description=f"{kind.capitalize()} in public collections, scoped to one clinic.",
+        parameters=[
+            MEDIA_CLINIC,
+            *listing_parameters(_media_fields(viewset, model), _media_orders(viewset, model)),
+            _query("title", "Exact title"),
+        ],
         responses={200: MediaListingSerializer, **CONDITIONAL, **ERRORS},
     )
 
 
 def media_detail(kind: str):
+    viewset, model = _media(kind)
     return extend_schema(
         operation_id=f"{kind}_detail",
         summary=f"One of the {kind}",
-        description=f"One of the {kind} in a public collection.",
+        description=f"One of the {kind} in a public collection; other parameters are ignored.",
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
-            FIELDS,
+            MEDIA_CLINIC,
+            _query(
+                "fields",
+                "Fields to add or (with -) remove",
+                fields_schema(_media_fields(viewset, model)),
+            ),
         ],
         responses={200: MediaSerializer, **CONDITIONAL, **ERRORS},
     )
@@ -246,8 +423,11 @@ def media_find(kind: str):
     return extend_schema(
         operation_id=f"{kind}_find",
         summary=f"Find one of the {kind} by id; redirects to its detail URL",
-        description="Pass ``id``.",
-        parameters=[_query("id", "Id", OpenApiTypes.INT)],
+        description="Pass ``id``; none found (or none given): 404.",
+        parameters=[
+            MEDIA_CLINIC,
+            _query("id", "Id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+        ],
         responses={302: OpenApiResponse(description="Redirect to the detail URL"), **ERRORS},
     )
 
@@ -278,7 +458,9 @@ def document_read_beacon(result, generator, request, public):
             "summary": "Count one read of a page",
             "description": (
                 "Records one read of the page as its branch serves it; send it with "
-                "navigator.sendBeacon (any body, text/plain allowed, is ignored). Crawlers and "
+                "navigator.sendBeacon (any body, text/plain allowed, is ignored). The branch is "
+                "``clinic`` (a slug or hostname), else the one whose site serves the request's "
+                "hostname: a partner's page on its own domain sends ``?clinic=``. Crawlers and "
                 "reloads within the window answer 204 without being counted."
             ),
             "tags": ["pages"],
@@ -289,7 +471,14 @@ def document_read_beacon(result, generator, request, public):
                     "required": True,
                     "schema": {"type": "integer"},
                     "description": "The page id as the branch serves it (an alias or its own).",
-                }
+                },
+                {
+                    "name": "clinic",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "minLength": 1},
+                    "description": "The branch's slug or hostname; default: the request's host.",
+                },
             ],
             "security": [{}],
             "responses": {
@@ -300,4 +489,26 @@ def document_read_beacon(result, generator, request, public):
             },
         }
     }
+    return result
+
+
+# Where a client goes from an answer: the first item of a listing to its detail and, for
+# pages, to its read history. Schemathesis follows these in its stateful runs.
+LINKS = {
+    ("/api/v2/pages/", "pages_detail", "id", "items/0/id"): "detail",
+    ("/api/v2/pages/", "pages_reads_retrieve", "id", "items/0/id"): "reads",
+    ("/api/v2/images/", "images_detail", "id", "items/0/id"): "detail",
+    ("/api/v2/documents/", "documents_detail", "id", "items/0/id"): "detail",
+    ("/api/v2/clinics/", "clinics_detail", "slug", "items/0/slug"): "detail",
+}
+
+
+def add_links(result, generator, request, public):
+    """OpenAPI links from each listing's 200 to what its items lead to."""
+    for (path, operation_id, parameter, pointer), name in LINKS.items():
+        answer = result["paths"][path]["get"]["responses"]["200"]
+        answer.setdefault("links", {})[name] = {
+            "operationId": operation_id,
+            "parameters": {parameter: f"$response.body#/{pointer}"},
+        }
     return result

@@ -10,8 +10,10 @@ import hmac
 import time
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import BaseThrottle
@@ -57,6 +59,25 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
 
+# Counts while the shared cache is unreachable: per process, so a client gets at most the
+# rate times the number of web processes, not an unlimited allowance.
+local_counts = LocMemCache("api-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def count_request(store, key: str, period: int) -> int | None:
+    """This window's count for ``key`` after adding one; None when ``store`` is unreachable."""
+    try:
+        store.add(key, 0, timeout=period + 1)
+        try:
+            count = store.incr(key)
+        except ValueError:  # expired between add and incr: this is the window's first request
+            store.set(key, 1, timeout=period + 1)
+            count = 1
+    except redis.RedisError:
+        return None
+    return count  # None too when the cache ignores its connection errors
+
+
 class FixedWindowThrottle(BaseThrottle):
     """Counts requests per client in fixed windows with one Redis counter.
 
@@ -80,12 +101,9 @@ class FixedWindowThrottle(BaseThrottle):
         window = int(time.time() // period)
         self.retry_after = (window + 1) * period - time.time()
         key = f"api:throttle:{self.scope}:{self.client(request)}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: this is the window's first request
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
+        count = count_request(cache, key, period)
+        if count is None:  # Redis is down: this process counts alone until it is back
+            count = count_request(local_counts, key, period)
         return count <= limit
 
     def wait(self):

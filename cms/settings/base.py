@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -140,8 +141,18 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default=redis_db_url(REDIS_URL, 1)),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cms"),
         "TIMEOUT": env.int("CACHE_TIMEOUT", default=600),
+        # The cache is an accelerator: with Redis down, reads miss and writes are dropped
+        # (logged), and every page is built from the database instead of answering 500.
+        # Wagtail's own cache use (site root paths) included. Short timeouts keep an
+        # unreachable Redis from holding web workers.
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 READS_REDIS_URL = env("READS_REDIS_URL", default=redis_db_url(REDIS_URL, 3))
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_broker_url(REDIS_URL, 2))
@@ -152,7 +163,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 # Tasks outside an app's own tasks.py: the read refresh lives with the read statistics.
-CELERY_IMPORTS = ["treatments.reads.tasks", "treatments.governance.tasks"]
+CELERY_IMPORTS = [
+    "treatments.reads.tasks",
+    "treatments.governance.tasks",
+    "cms.api.tasks",
+    "cms.api.purge",
+]
 
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
@@ -229,12 +245,15 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("WAGTAILDOCS_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 # Uploads are checked by content, not by name: see cms/forms.py.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
 # No SVG: it can carry scripts, and partners embed these files on their own sites.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 # Decoding cost grows with pixels, not bytes: a small file can still be a decompression bomb.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
-WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# Unset, API URLs (detail_url, find's redirect) use the request's scheme and host
+# (cms/api/serializers.py); set it to give the API one public address.
+WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default="") or None
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
 # Answers carry HTML with links resolved to the clinic's public URLs (cms/api/rich_text.py).
@@ -251,11 +270,28 @@ REST_FRAMEWORK = {
 API_SERVER_CACHE = env.bool("API_SERVER_CACHE", default=True)
 API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+# Listings and details assembled from pages rendered once (cms/api/documents.py).
+API_DELIVERY_DOCUMENTS = env.bool("API_DELIVERY_DOCUMENTS", default=True)
+# Render a published page's documents in a worker right after the commit.
+API_DOCUMENTS_PRERENDER = env.bool("API_DOCUMENTS_PRERENDER", default=True)
+# How long a shared cache in front (Varnish, a CDN) may keep an answer: purges by tag end it
+# sooner (docs/deploy.md). Browsers and partners keep API_CACHE_MAX_AGE.
+API_SURROGATE_MAX_AGE = env.int("API_SURROGATE_MAX_AGE", default=24 * 3600)
+# HTTP caches that take PURGE with an xkey header, e.g. http://cache:80 (docker-compose).
+HTTP_CACHE_PURGE_URLS = env.list("HTTP_CACHE_PURGE_URLS", default=[])
+HTTP_CACHE_PURGE_TIMEOUT = env.float("HTTP_CACHE_PURGE_TIMEOUT", default=5.0)
 API_THROTTLE_RATES = {
     "anon": env("API_THROTTLE_ANON", default="1200/minute"),
     "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),
 }
 API_PARTNER_KEYS = env.dict("API_PARTNER_KEYS", default={})
+# Which clinics' per-branch read history each partner may read, by clinic slug:
+# API_PARTNER_CLINICS=acme=north;south,beta=west. Branch staff signed in to the admin read
+# their own branch's; everyone reads the group-wide history.
+API_PARTNER_CLINICS = {
+    name: [slug for slug in slugs.split(";") if slug]
+    for name, slugs in env.dict("API_PARTNER_CLINICS", default={}).items()
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic CMS API",
     "DESCRIPTION": "Treatment articles and clinic branches for partner websites.",
@@ -270,6 +306,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cms.api.schema.document_read_beacon",
+        "cms.api.schema.add_links",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -283,6 +320,10 @@ TRUSTED_PROXY_COUNT = env.int(
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# A partner's browser code sends its key and revalidates stored answers, and reads the
+# validators and when to retry after a 429.
+CORS_ALLOW_HEADERS = (*cors_default_headers, "x-api-key", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Largest article file import_article accepts; real articles are a few KiB.
 IMPORT_ARTICLE_MAX_BYTES = env.int("IMPORT_ARTICLE_MAX_BYTES", default=1024 * 1024)

@@ -43,12 +43,23 @@ def test_partner_reads_the_api_docs_page(client, browser_page):
     """The docs page renders every endpoint with Redoc's script from our own static files."""
     page = browser_page
     page.route("**/*", serve_through_django(client))
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((ORIGIN, "data:", "blob:"))
+            else elsewhere.append(request.url)
+        ),
+    )
 
     page.goto(f"{ORIGIN}/api/docs/")
 
     page.locator("h2", has_text="List a clinic's pages").first.wait_for()
     for summary in ("One page of a clinic", "The clinic branches", "List images"):
         assert page.locator("h2", has_text=summary).count() == 1
+    page.locator("text=API docs by Redocly").wait_for()
+    assert elsewhere == []  # no font, logo or script from another site
     shots = os.environ.get("SCREENSHOT_DIR")
     if shots:
         page.screenshot(path=f"{shots}/api-docs.png", full_page=False)

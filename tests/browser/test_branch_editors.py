@@ -140,7 +140,15 @@ def test_library_editor_offers_and_withdraws_from_the_branches_view(
     expect(page.get_by_text("offered at East, West")).to_be_visible()
     shot(page, "library-editor-branches")
 
-    page.get_by_role("button", name="Withdraw from South").click()
+    page.get_by_role("link", name="Withdraw from South").click()
+    expect(page.get_by_text("offering the article at South")).to_be_visible()
+    assert set(offering.branches_carrying(seed)) == {
+        branches["north"].pk,
+        branches["south"].pk,
+        east.pk,
+        west.pk,
+    }
+    page.get_by_role("button", name="Yes, withdraw from South").click()
     expect(page.get_by_text("withdrawn from South")).to_be_visible()
 
     carried = offering.branches_carrying(seed)

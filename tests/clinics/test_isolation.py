@@ -6,21 +6,11 @@ from wagtail_factories import DocumentFactory
 
 from clinics import offering, services
 from clinics.models import ClinicSettings
+from tests.clinics.helpers import refused
 from tests.factories import ImageFactory
 from treatments.models import TreatmentPage
 
 pytestmark = pytest.mark.django_db
-
-REFUSED = "Sorry, you do not have permission to access this area."
-
-
-def refused(client, response) -> bool:
-    """Wagtail refuses either with 403 or with a redirect home and an error message."""
-    if response.status_code == 403:
-        return True
-    if response.status_code == 302 and response.url == reverse("wagtailadmin_home"):
-        return REFUSED in client.get(response.url).content.decode()
-    return False
 
 
 def test_explorer_starts_at_own_branch(client, world, logins):
@@ -219,6 +209,23 @@ def test_branch_editor_sees_alias_as_library_content(client, world, logins):
     assert "ask the library editors" in body
     assert "ask\n            a moderator" in body or "ask a moderator" in " ".join(body.split())
     assert "Convert this alias" not in body
+    content = body.split("data-alias-content")[1]
+    assert "What is it?" in content and "A needle therapy." in content
+    assert "Very thin needles release shortened muscles." in content
+
+
+def test_branch_editor_previews_what_his_branch_shows(client, world, logins):
+    """The alias's preview renders the library content; so do the article's public URLs."""
+    client.force_login(logins.north_editor)
+
+    preview = client.get(reverse("wagtailadmin_pages:view_draft", args=[world.north_alias.pk]))
+    live = client.get("/treatments/ims/", HTTP_HOST="north.test")
+
+    for response in (preview, live):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "<h1>Dry needling (IMS)</h1>" in body and "A needle therapy." in body
+    assert client.get("/", HTTP_HOST="north.test").status_code == 200
 
 
 def test_branch_moderator_may_withdraw_but_not_fork_an_alias(client, world, logins):
@@ -274,7 +281,7 @@ def test_library_editor_is_refused_branch_pages(client, world, logins):
 
 
 def test_library_editor_offers_and_withdraws_in_one_action(client, world, logins):
-    """Ticking branches offers the article at all of them; one button withdraws from one."""
+    """Ticking branches offers the article at all of them; withdrawing asks first, then acts."""
 
     east = services.create_clinic(name="East", hostname="east.test")
     west = services.create_clinic(name="West", hostname="west.test")
@@ -292,7 +299,14 @@ def test_library_editor_offers_and_withdraws_in_one_action(client, world, logins
         west.pk,
     }
 
-    client.post(url, {"withdraw": world.south.pk})
+    withdraw = reverse("clinics_withdraw_article", args=[world.article.pk, world.south.pk])
+    assert f'href="{withdraw}"' in client.get(url).content.decode()
+    confirm = client.get(withdraw).content.decode()
+    assert "Yes, withdraw from South" in confirm
+    assert f"under the same id ({world.south_alias.pk})" in confirm
+    assert len(offering.branches_carrying(world.article)) == 4  # asking changes nothing
+
+    client.post(withdraw)
     assert set(offering.branches_carrying(world.article)) == {world.north.pk, east.pk, west.pk}
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
 
@@ -304,7 +318,10 @@ def test_branch_editors_are_refused_the_branches_view(client, world, logins, who
     url = reverse("clinics_article_branches", args=[world.article.pk])
 
     assert refused(client, client.get(url))
-    assert refused(client, client.post(url, {"withdraw": world.north.pk}))
+    withdraw = reverse("clinics_withdraw_article", args=[world.article.pk, world.north.pk])
+    assert refused(client, client.get(withdraw))
+    assert refused(client, client.post(withdraw))
+    assert refused(client, client.post(url, {"branches": [world.north.pk]}))
     assert len(offering.branches_carrying(world.article)) == 2
 
 
@@ -325,3 +342,25 @@ def test_unpublishing_an_alias_is_refused_with_the_way_to_withdraw(client, world
 
     assert "Delete it here to withdraw it from this branch." in response.content.decode()
     assert TreatmentPage.objects.get(pk=world.north_alias.pk).live
+
+
+def test_library_listing_offers_each_article_at_branches(client, world, logins):
+    """The library's explorer says where each article is shown and links to offering it."""
+    client.force_login(logins.library_editor)
+    offering.withdraw_article(world.article, world.south)
+
+    body = client.get(f"/admin/pages/{world.library.pk}/").content.decode()
+
+    assert "Shown at 1 branch" in body
+    assert reverse("clinics_article_branches", args=[world.article.pk]) in body
+
+
+def test_library_explorer_explains_the_library(client, world, logins):
+    """Library editors read what the library is, not Wagtail's "no site record" warning."""
+    client.force_login(logins.library_editor)
+
+    body = client.get(f"/admin/pages/{world.library.pk}/").content.decode()
+
+    assert "data-library-explainer" in body
+    assert "partners see it at the branches it is offered at" in body
+    assert "no site record" not in body and "no site set up" not in body

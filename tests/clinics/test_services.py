@@ -157,17 +157,35 @@ def test_offering_refuses_when_the_branch_has_its_own_page_at_that_slug(world):
 
 
 def test_withdrawing_from_one_branch_leaves_the_others(world):
-    """Withdrawal deletes that branch's alias only; the original and the other branch stay."""
+    """Withdrawal takes that branch's alias offline only; the original and the other stay."""
     assert offering.withdraw_article(world.article, world.north) is True
 
-    assert not TreatmentPage.objects.filter(pk=world.north_alias.pk).exists()
+    assert not TreatmentPage.objects.get(pk=world.north_alias.pk).live
     assert TreatmentPage.objects.filter(pk=world.south_alias.pk, live=True).exists()
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
     assert set(offering.branches_carrying(world.article)) == {world.south.pk}
+    assert set(offering.branches_withdrawn(world.article)) == {world.north.pk}
     assert offering.withdraw_article(world.article, world.north) is False
 
     world.article.save_revision().publish()  # a later publish does not bring it back
     assert set(offering.branches_carrying(world.article)) == {world.south.pk}
+    assert not TreatmentPage.objects.get(pk=world.north_alias.pk).live
+    assert TreatmentPage.objects.get(pk=world.south_alias.pk).live
+
+
+def test_offering_again_restores_the_same_page_with_current_content(world):
+    """The id partners stored for North's copy answers again, with the library's latest text."""
+    offering.withdraw_article(world.article, world.north)
+    world.article.summary = "Revised while North did not show it."
+    world.article.save_revision().publish()
+
+    (restored,) = offering.offer_article(world.article, [world.north, world.south])
+
+    assert restored.pk == world.north_alias.pk
+    assert restored.live and restored.alias_of_id == world.article.pk
+    assert restored.summary == "Revised while North did not show it."
+    assert set(offering.branches_carrying(world.article)) == {world.north.pk, world.south.pk}
+    assert offering.branches_withdrawn(world.article) == {}
 
 
 @pytest.mark.parametrize("extra_branches", [0, 5])
@@ -234,3 +252,17 @@ def test_delete_removes_branch_but_not_library_or_other_branch(world):
     assert TreatmentPage.objects.filter(pk=world.article.pk, live=True).exists()
     assert TreatmentPage.objects.filter(pk=world.south_alias.pk, live=True).exists()
     assert set(offering.branches_carrying(world.article)) == {world.south.pk}
+
+
+def test_partners_id_answers_404_while_withdrawn_and_again_after(world, client, empty_cache):
+    """The API answers for North's stored id until withdrawal, then not, then again."""
+    url = f"/api/v2/pages/{world.north_alias.pk}/?clinic=north"
+    assert client.get(url).status_code == 200
+
+    offering.withdraw_article(world.article, world.north)
+    assert client.get(url).status_code == 404
+
+    offering.offer_article(world.article, [world.north])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json()["id"] == world.north_alias.pk

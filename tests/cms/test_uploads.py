@@ -174,3 +174,25 @@ def test_document_with_a_disallowed_extension_is_refused(admin_client):
     assert response.status_code == 200
     assert "File extension “exe” is not allowed." in response.context["form"].errors["file"][0]
     assert not get_document_model().objects.exists()
+
+
+def test_a_truncated_png_is_a_form_error_not_a_500(admin_client):
+    """A PNG cut off mid-stream (an interrupted upload) gets a message, on both upload forms."""
+    whole = image_bytes("PNG", size=(300, 300), color=None)
+    truncated = whole[: len(whole) // 2]
+
+    result = multi_upload_image(admin_client, "cut.png", truncated)
+    single = admin_client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Cut",
+            "collection": Collection.get_first_root_node().pk,
+            "file": SimpleUploadedFile("cut.png", truncated, "image/png"),
+        },
+    )
+
+    assert result["success"] is False
+    assert result["error_message"]
+    assert single.status_code == 200  # the form again, with its error
+    assert single.context["form"].errors["file"]
+    assert not CustomImage.objects.exists()

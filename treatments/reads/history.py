@@ -39,6 +39,13 @@ def daily_totals(
     return [(day, counts.get(day, 0)) for day in (start + timedelta(n) for n in range(days))]
 
 
+def branch_total(site_id: int, page_id: int) -> int:
+    """All reads of an article at one branch, every day summed (imported counts are no
+    branch's: they stay in the group total)."""
+    rows = DailyRead.objects.filter(site_id=site_id, page_id=page_id)
+    return rows.aggregate(total=Sum("count"))["total"] or 0
+
+
 def visible_site_ids(user) -> list[int] | None:
     """The branches whose numbers ``user`` may see; None means every branch.
 

@@ -66,3 +66,56 @@ def test_cors_allows_configured_partner_origins_only(client, north, settings):
     assert preflight.status_code == 200
     assert preflight["Access-Control-Allow-Origin"] == "https://partner.example.com"
     assert "origin" in allowed["Vary"].lower()
+
+
+def test_cors_lets_browser_clients_send_keys_and_revalidate(client, north, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.com"]
+    settings.API_PARTNER_KEYS = {"acme": "acme-key"}
+    origin = {"HTTP_ORIGIN": "https://partner.example.com"}
+
+    preflight = client.options(
+        PAGES,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-api-key, if-none-match",
+        **origin,
+    )
+    answer = client.get(PAGES, HTTP_X_API_KEY="acme-key", **origin)
+    revalidated = client.get(PAGES, HTTP_IF_NONE_MATCH=answer["ETag"], **origin)
+
+    allowed = {h.strip() for h in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert {"x-api-key", "if-none-match", "if-modified-since"} <= allowed
+    exposed = {h.strip() for h in answer["Access-Control-Expose-Headers"].split(",")}
+    assert exposed == {"ETag", "Last-Modified", "Retry-After"}
+    assert revalidated.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        PAGES,
+        "/api/v2/clinics/",
+        "/api/v2/images/",
+        "/api/v2/documents/",
+        "/api/v2/pages/find/?clinic=north&html_path=/",
+        "/api/schema/",
+        "/api/docs/",
+    ],
+)
+def test_every_public_endpoint_is_rated_and_rotating_x_forwarded_for_does_not_help(
+    client, north, settings, url
+):
+    """One address per client (cms.http.client_address): a new X-Forwarded-For per request
+    is still the same client, directly and behind one trusted proxy."""
+    settings.API_THROTTLE_RATES = {"anon": "2/minute", "partner": "none"}
+
+    direct = [client.get(url, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(3)]
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxied = [
+        client.get(
+            url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7"
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert direct[2] == 429 and proxied[2] == 429
+    assert 429 not in direct[:2] + proxied[:2]

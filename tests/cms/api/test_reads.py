@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -278,7 +279,10 @@ def add_daily(page, site, days_ago, count):
     )
 
 
-def test_history_lists_each_day_for_the_article(client, world):
+def test_history_lists_each_day_for_the_article(client, world, settings):
+    """Group-wide for anyone; one branch's days and total for its partner, same numbers."""
+    settings.API_PARTNER_KEYS = {"acme": "acme-key"}
+    settings.API_PARTNER_CLINICS = {"acme": ["north"]}
     add_daily(world.article, world.north.site, 0, 4)
     add_daily(world.article, world.south.site, 0, 1)
     add_daily(world.article, world.north.site, 2, 3)
@@ -287,9 +291,11 @@ def test_history_lists_each_day_for_the_article(client, world):
     today = timezone.localdate()
 
     data = client.get(history_url(world.south_alias, days=3)).json()
-    per_clinic = client.get(history_url(world.article, days=3, clinic="north")).json()
+    per_clinic = client.get(
+        history_url(world.north_alias, days=3, clinic="north"), HTTP_X_API_KEY="acme-key"
+    ).json()
 
-    assert data["id"] == world.article.id
+    assert data["id"] == world.south_alias.id  # the id asked about
     assert data["read_count"] == 1258
     assert data["read_count_refreshed_at"]
     assert data["clinic"] is None
@@ -298,40 +304,82 @@ def test_history_lists_each_day_for_the_article(client, world):
         {"date": (today - timedelta(1)).isoformat(), "reads": 0},
         {"date": today.isoformat(), "reads": 5},
     ]
+    assert per_clinic["id"] == world.north_alias.id
     assert [d["reads"] for d in per_clinic["days"]] == [3, 0, 4]
+    assert per_clinic["read_count"] == 57  # north's own reads, every day: 4 + 3 + 50
     assert per_clinic["clinic"] == "north"
 
 
+def test_branch_history_is_for_its_partners_and_staff(client, world, logins, settings):
+    settings.API_PARTNER_KEYS = {"acme": "acme-key", "beta": "beta-key"}
+    settings.API_PARTNER_CLINICS = {"acme": ["north"]}
+    url = history_url(world.north_alias, clinic="north")
+
+    anonymous = client.get(url)
+    other_partner = client.get(url, HTTP_X_API_KEY="beta-key")
+    partner = client.get(url, HTTP_X_API_KEY="acme-key")
+    client.force_login(logins.south_editor)
+    other_staff = client.get(url)
+    client.force_login(logins.north_moderator)
+    staff = client.get(url)
+    client.force_login(logins.library_editor)
+    library_staff = client.get(url)
+
+    message = {"message": "A branch's reads are for its partners (X-API-Key) and its staff."}
+    assert (anonymous.status_code, anonymous.json()) == (403, message)
+    assert (other_partner.status_code, other_staff.status_code) == (403, 403)
+    assert [r.status_code for r in (partner, staff, library_staff)] == [200, 200, 200]
+
+
+def test_history_is_rate_limited(client, world, settings):
+    settings.API_THROTTLE_RATES = {"anon": "2/minute", "partner": "none"}
+    cache.clear()
+
+    statuses = [client.get(history_url(world.north_alias)).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    cache.clear()
+
+
 @pytest.mark.parametrize(
-    ("params", "status", "field"),
+    ("params", "status", "message"),
     [
-        ({"days": "0"}, 400, "days"),
-        ({"days": "x"}, 400, "days"),
-        ({"days": "400"}, 400, "days"),
-        ({"clinic": "nowhere"}, 404, "detail"),
+        ({"days": "0"}, 400, "days must be a whole number from 1 to 366"),
+        ({"days": "x"}, 400, "days must be a whole number from 1 to 366"),
+        ({"days": "400"}, 400, "days must be a whole number from 1 to 366"),
+        ({"clinic": "nowhere"}, 404, "unknown clinic: 'nowhere'"),
+        ({"clinic": "%00"}, 400, "null characters are not allowed in 'clinic'"),
     ],
 )
-def test_history_rejects_bad_parameters(client, world, params, status, field):
+def test_history_rejects_bad_parameters(client, world, params, status, message):
     response = client.get(history_url(world.north_own, **params))
 
     assert response.status_code == status
-    assert field in response.json()
+    assert response.json() == {"message": message}
 
 
 def test_history_of_an_unknown_article_is_404(client, world):
-    assert client.get("/api/v2/pages/999999/reads/").status_code == 404
+    response = client.get("/api/v2/pages/999999/reads/")
+    assert response.status_code == 404
+    assert response.json() == {"message": "No published article with this id."}
 
 
-# private sections, article, clinic, daily rows (aggregated), total
-HISTORY_QUERIES = 5
+# private sections, article, clinic, daily rows (aggregated), total, the branch's total
+HISTORY_QUERIES = 6
 
 
 @pytest.mark.parametrize("days_with_reads", [1, 60])
-def test_history_query_count_is_flat(client, world, days_with_reads, django_assert_num_queries):
+def test_history_query_count_is_flat(
+    client, world, settings, days_with_reads, django_assert_num_queries
+):
     for n in range(days_with_reads):
         add_daily(world.article, world.north.site, n, 1)
 
+    settings.API_PARTNER_KEYS = {"acme": "acme-key"}
+    settings.API_PARTNER_CLINICS = {"acme": ["north"]}
+    url = history_url(world.north_alias, days=365, clinic="north")
+
     with django_assert_num_queries(HISTORY_QUERIES):
-        response = client.get(history_url(world.north_alias, days=365, clinic="north"))
+        response = client.get(url, HTTP_X_API_KEY="acme-key")
 
     assert sum(d["reads"] for d in response.json()["days"]) == days_with_reads

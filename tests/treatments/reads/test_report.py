@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from clinics import services
+from tests.factories import TreatmentPageFactory, UserFactory
 from treatments.models import DailyRead
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,13 @@ def test_superuser_sees_every_article_and_branch(client):
         "Reads",
         "Article id",
         "Branch id",
+        "From",
+        "To",
     ]
+    today = timezone.localdate()
+    assert {(r[6], r[7]) for r in exported[1:]} == {
+        ((today - timedelta(29)).isoformat(), today.isoformat())
+    }
     assert [r[:4] for r in exported[1:]] == [
         ["Dry needling", "North", "north.example.org", "10"],
         ["Dry needling", "South", "south.example.org", "3"],
@@ -110,7 +117,7 @@ def test_a_branch_editor_sees_only_his_branch(client, world, logins):
         ["Cupping", "North", "north.example.org", "2"],
     ]
     assert "12 in all" in page
-    assert f'value="{world.south.site.id}"' not in page  # not offered as a branch filter
+    assert "South" not in page  # not offered as a branch filter, nor named anywhere
     assert other == exported  # asking for another branch is ignored, never shown
 
 
@@ -131,3 +138,50 @@ def test_users_without_page_permissions_cannot_open_it(client):
 
     assert response.status_code == 302  # Wagtail's answer to PermissionDenied in the admin
     assert response.url == "/admin/"
+
+
+def test_footer_counts_article_and_branch_totals_and_names_the_busiest_day(client):
+    """Three rows are three article-and-branch totals; the busiest day is a date and a count."""
+    client.force_login(UserFactory(is_superuser=True))
+
+    html = client.get(URL).content.decode()
+
+    assert "3 article and branch totals" in html and "daily reads" not in html
+    today = timezone.localdate()
+    assert f"busiest day: {today - timedelta(20):%-d %b %Y}, 6 reads" in html
+
+
+def test_no_reads_names_no_busiest_day(client):
+    """At zero reads the chart says so, instead of "busiest day: 1"."""
+    DailyRead.objects.all().delete()
+    client.force_login(UserFactory(is_superuser=True))
+
+    html = client.get(URL).content.decode()
+
+    assert "0 in all" in html and "no reads on any day" in html
+    assert "busiest day" not in html
+
+
+def test_export_file_is_named_for_its_period(client):
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.get(URL, {"export": "csv", "period": "7"})
+
+    today = timezone.localdate()
+    start = (today - timedelta(6)).isoformat()
+    assert f"article-reads-{start}-to-{today.isoformat()}.csv" in response["Content-Disposition"]
+
+
+def test_article_filter_offers_a_branch_editor_only_his_branchs_articles(client, world, logins):
+    """South's own article is no choice for North's editor, nor accepted when forced."""
+    south_own = TreatmentPageFactory(
+        parent=services.treatment_index(world.south), title="South secret", slug="secret"
+    )
+    client.force_login(logins.north_editor)
+
+    page = client.get(URL).content.decode()
+
+    assert f'value="{world.article.pk}"' in page and f'value="{world.north_own.pk}"' in page
+    assert f'value="{south_own.pk}"' not in page and "South secret" not in page
+    forced = rows(client.get(URL, {"export": "csv", "page": south_own.pk, "period": "365"}))
+    assert {r[0] for r in forced[1:]} == {"Dry needling", "Cupping"}  # refused filter ignored

@@ -1,0 +1,80 @@
+"""Who approves what is submitted: one Wagtail workflow per branch, and one for the library.
+
+Wagtail's default workflow sits on the tree's root and is reviewed by its global "Moderators"
+group, which no branch's moderator belongs to: a branch editor's submission would wait for a
+superuser while the branch's own moderator found the page locked. Each branch's home page is
+therefore assigned its own workflow, whose single approval task is reviewed by that branch's
+moderators (the nearest assigned ancestor wins, so the root's default no longer applies there);
+the library gets one reviewed by the library editors. ``sync_*`` makes each workflow exactly
+this, removing tasks added by hand, so ``manage.py sync_branch_groups`` repairs it.
+"""
+
+from django.contrib.auth.models import Group
+from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+
+from .models import ClinicBranch
+
+LIBRARY_WORKFLOW = "Library approval"
+
+
+def _approval_task(workflow: Workflow, name: str) -> GroupApprovalTask:
+    """The workflow's one group approval task, created if missing; other tasks are unlinked."""
+    links = list(workflow.workflow_tasks.select_related("task__content_type").order_by("pk"))
+    kept = next((link for link in links if link.task.specific_class is GroupApprovalTask), None)
+    others = WorkflowTask.objects.filter(workflow=workflow)
+    (others.exclude(pk=kept.pk) if kept else others).delete()
+    if kept is None:
+        task = GroupApprovalTask.objects.create(name=name)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        return task
+    return kept.task.specific
+
+
+def sync_approval_workflow(
+    workflow: Workflow | None, *, name: str, group: Group, page: Page
+) -> Workflow:
+    """Make ``workflow`` (created when None) the one-step approval of ``page``'s subtree by
+    ``group``."""
+    if workflow is None:
+        workflow = Workflow.objects.create(name=name)
+    if (workflow.name, workflow.active) != (name, True):
+        workflow.name, workflow.active = name, True
+        workflow.save(update_fields=["name", "active"])
+    task = _approval_task(workflow, f"{group.name} approval")
+    if (task.name, task.active) != (f"{group.name} approval", True):
+        task.name, task.active = f"{group.name} approval", True
+        task.save(update_fields=["name", "active"])
+    task.groups.set([group])
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
+
+
+def sync_branch_workflow(branch: ClinicBranch) -> Workflow:
+    """The branch's submissions go to its moderators, and to no other branch's."""
+    workflow = sync_approval_workflow(
+        branch.workflow,
+        name=f"{branch} approval",
+        group=branch.moderators,
+        page=branch.site.root_page,
+    )
+    if branch.workflow_id != workflow.pk:
+        branch.workflow = workflow
+        branch.save(update_fields=["workflow"])
+    return workflow
+
+
+def sync_library_workflow(group: Group, library: Page) -> Workflow:
+    """Library articles submitted for review go to the library editors."""
+    workflow = Workflow.objects.filter(name=LIBRARY_WORKFLOW).order_by("pk").first()
+    return sync_approval_workflow(workflow, name=LIBRARY_WORKFLOW, group=group, page=library)
+
+
+def remove_branch_workflow(branch: ClinicBranch) -> None:
+    """Delete the branch's workflow and the tasks no other workflow uses."""
+    workflow = branch.workflow
+    if workflow is None:
+        return
+    task_ids = list(workflow.workflow_tasks.values_list("task_id", flat=True))
+    WorkflowPage.objects.filter(workflow=workflow).delete()
+    workflow.delete()
+    GroupApprovalTask.objects.filter(pk__in=task_ids, workflow_tasks__isnull=True).delete()
