@@ -199,9 +199,8 @@ def test_restoring_an_old_revision_keeps_the_review_record(world, logins):
     assert TreatmentPage.objects.get(pk=article.pk).summary == reviewed_summary
 
 
-def test_clinical_review_is_added_last_once(world):
+def test_clinical_review_is_added_last_once(db):
     workflow = Workflow.objects.create(name="Branch")
-    WorkflowPage.objects.create(workflow=workflow, page=world.north.site.root_page)
     moderators = GroupApprovalTask.objects.create(name="North moderators")
     WorkflowTask.objects.create(workflow=workflow, task=moderators, sort_order=0)
 
@@ -215,16 +214,17 @@ def test_clinical_review_is_added_last_once(world):
 
 def test_pages_other_than_articles_skip_the_clinical_step(world, logins, reviewer):
     """A home page under a workflow with clinical review is not held for a clinician."""
-    workflow = Workflow.objects.create(name="Branch")
-    WorkflowPage.objects.create(workflow=workflow, page=world.north.site.root_page)
-    add_clinical_review(workflow)
     home = world.north.site.root_page.specific
+    workflow = Workflow.objects.create(name="Branch")
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    add_clinical_review(workflow)
     home.save_revision()
 
     state = workflow.start(home, logins.north_moderator)
 
     state.refresh_from_db()
     assert state.status == state.STATUS_APPROVED
+    assert state.task_states.get(task=clinical_review_task()).status == "skipped"
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,14 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
-from wagtail.models import Workflow, WorkflowPage
+from wagtail.models import WorkflowTask
 
 from cms.celery import app
 from tests.factories import ClinicalReviewerFactory, UserFactory
 from treatments.governance.models import ArticleReview, ClinicalReviewer, ReviewFlag
-from treatments.governance.services import add_clinical_review
+from treatments.governance.services import clinical_review_task
+
+from .conftest import clinical_workflow_on
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +102,9 @@ def test_each_change_of_flag_is_told_once(world, reviewers, django_capture_on_co
 def test_reviewers_are_told_when_an_article_awaits_review(
     world, reviewers, logins, django_capture_on_commit_callbacks
 ):
-    workflow = Workflow.objects.create(name="Library review")
-    WorkflowPage.objects.create(workflow=workflow, page=world.library)
-    add_clinical_review(workflow)
+    workflow = clinical_workflow_on(world.library, "Library review")
+    for task in workflow.tasks.exclude(pk=clinical_review_task().pk):
+        WorkflowTask.objects.filter(workflow=workflow, task=task).delete()  # straight to review
     world.article.save_revision()
 
     with django_capture_on_commit_callbacks(execute=True):
