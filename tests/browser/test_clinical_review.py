@@ -36,13 +36,15 @@ def shot(page, name):
 
 @pytest.fixture
 def demo(monkeypatch, transactional_db):
-    """The demo, with the library under its own workflow whose step is clinical review (as the
-    library's workflow is wired with ``add_clinical_review``)."""
+    """The demo, the library's workflow replaced by one whose only step is clinical review (the
+    library editors' own approval step is the clinics app's, walked in its own tests)."""
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "admin-pass-123")
     monkeypatch.setenv("DEMO_EDITOR_PASSWORD", PASSWORD)
     call_command("load_demo", stdout=open(os.devnull, "w"))
     workflow = Workflow.objects.create(name="Library approval")
-    WorkflowPage.objects.create(workflow=workflow, page=get_or_create_library())
+    WorkflowPage.objects.update_or_create(
+        page=get_or_create_library(), defaults={"workflow": workflow}
+    )
     add_clinical_review(workflow)
     return TreatmentPage.objects.get(alias_of__isnull=True)
 
