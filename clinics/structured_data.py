@@ -10,9 +10,11 @@ from .models import ClinicSettings
 def clinic_facts(site: Site) -> ClinicFacts:
     """The branch's name, address, telephone, hours and booking link; one query.
 
-    Closed days are left out: schema.org lists the hours a place is open.
+    Closed days are left out: schema.org lists the hours a place is open. Read only:
+    ``ClinicSettings.for_site`` would create missing settings, and a write while answering
+    outdates every cached answer.
     """
-    settings = ClinicSettings.for_site(site)
+    settings = ClinicSettings.objects.filter(site=site).first() or ClinicSettings(site=site)
     hours = [
         OpeningHours(day.value["weekday"], day.value["opens"], day.value["closes"])
         for day in settings.opening_hours

@@ -7,7 +7,9 @@ class TreatmentsConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .governance import signals as governance_signals
         from .reads import signals as read_signals
 
         signals.connect()
         read_signals.connect()
+        governance_signals.connect()

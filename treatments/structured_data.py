@@ -58,9 +58,9 @@ def review_facts(review) -> ReviewFacts | None:
     if review is None:
         return None
     return ReviewFacts(
-        reviewed_on=timezone.localdate(review.reviewed_at),
-        reviewer_name=review.reviewer.name,
-        reviewer_credentials=review.reviewer.credentials,
+        reviewed_on=timezone.localdate(review.last_reviewed),
+        reviewer_name=review.reviewed_by.name,
+        reviewer_credentials=review.reviewed_by.credentials,
     )
 
 

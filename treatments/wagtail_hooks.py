@@ -14,7 +14,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .governance.listing import STATE_CLASSES, listing_state, listing_title, with_review_dates
-from .governance.models import ClinicalReviewer
+from .governance.models import ClinicalReviewer, reviewer_for
 from .governance.report import ReviewDueReportView, report_site_ids
 from .governance.reviews import covers, review_of
 from .governance.services import ReviewState, sync_reviewers_group
@@ -135,6 +135,16 @@ def refuse_unreviewed_content(request, page):
         "Submit it for review; it is published when a clinical reviewer approves it.",
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("after_edit_page")
+def reviewer_back_to_the_dashboard(request, page):
+    """A reviewer's approval ends the workflow and with it his access to the page: Wagtail
+    would send him on to the library's explorer, which he may not open, so he goes back to
+    his dashboard ("Awaiting your review"), with the confirmation."""
+    if reviewer_for(request.user) is None or page.permissions_for_user(request.user).can_edit():
+        return None
+    return redirect("wagtailadmin_home")
 
 
 class ReviewDueMenuItem(MenuItem):

@@ -40,7 +40,7 @@ def attach_reviews(pages: list) -> None:
     aliases = [page.pk for page in pages if page.alias_of_id]
     originals = original_ids(aliases) if aliases else {}
     original = {page.pk: originals.get(page.pk, page.pk) for page in pages}
-    reviews = ArticleReview.objects.select_related("reviewer").filter(
+    reviews = ArticleReview.objects.select_related("reviewed_by").filter(
         page_id__in=set(original.values())
     )
     by_page = {review.page_id: review for review in reviews}

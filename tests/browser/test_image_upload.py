@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cms.models import CustomImage
 from tests.conftest import admin_login
-from tests.factories import TreatmentPageFactory
+from tests.factories import TreatmentPageFactory, reviewed
 from tests.s3 import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,8 @@ def test_image_uploaded_in_the_admin_reaches_the_api_as_an_s3_rendition(
     """An editor uploads a photo with alt text, sets it as an article's hero and publishes;
     the API's rendition URL answers 200 from the S3 server with the resized image."""
     get_user_model().objects.create_superuser("editor", "editor@example.com", "editor-pass-1")
-    article = TreatmentPageFactory(parent=north.index, title="Dry needling")
+    # Clinically reviewed: a hero image is no clinical change, so the editor may publish it.
+    article = reviewed(TreatmentPageFactory(parent=north.index, title="Dry needling"))
     photo = tmp_path / "needles.jpg"
     photo.write_bytes(image_bytes(size=(1600, 1000)))
     page = browser_page

@@ -164,10 +164,10 @@ def test_load_demo_takes_the_seed_through_clinical_review(monkeypatch):
     reviewer = ClinicalReviewer.objects.get(user__username="clinical-reviewer")
     assert reviewer.user.groups.get().name == "Clinical reviewers"
     review = ArticleReview.objects.get(page=seed)
-    assert review.reviewer == reviewer and covers(review, seed)
+    assert review.reviewed_by == reviewer and covers(review, seed)
     steps = WorkflowTask.objects.filter(workflow=seed.get_workflow()).order_by("sort_order")
     assert steps.last().task.specific == clinical_review_task()
     assert "clinical review by Dr Amira Haddad" in out and "reviewed now" in out
 
     assert "already reviewed" in load_demo()
-    assert ArticleReview.objects.get(page=seed).reviewed_at == review.reviewed_at
+    assert ArticleReview.objects.get(page=seed).last_reviewed == review.last_reviewed

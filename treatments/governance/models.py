@@ -76,8 +76,10 @@ class ArticleReview(models.Model):
     page = models.OneToOneField(
         "treatments.TreatmentPage", on_delete=models.CASCADE, related_name="clinical_review"
     )
-    reviewer = models.ForeignKey(ClinicalReviewer, on_delete=models.PROTECT, related_name="reviews")
-    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        ClinicalReviewer, on_delete=models.PROTECT, related_name="reviews"
+    )
+    last_reviewed = models.DateTimeField()
     revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,7 +94,7 @@ class ArticleReview(models.Model):
         indexes = [models.Index(fields=["next_review"])]
 
     def __str__(self):
-        return f"{self.page_id} reviewed {self.reviewed_at:%Y-%m-%d}"
+        return f"{self.page_id} reviewed {self.last_reviewed:%Y-%m-%d}"
 
 
 def reviewers_group() -> Group:

@@ -35,7 +35,7 @@ def review_due_rows(today: datetime.date, site_ids: list[int] | None) -> list[di
     """
     sites = [site for site in clinic_sites() if site_ids is None or site.pk in site_ids]
     reviews = {
-        review.page_id: review for review in ArticleReview.objects.select_related("reviewer")
+        review.page_id: review for review in ArticleReview.objects.select_related("reviewed_by")
     }
     originals = TreatmentPage.objects.filter(alias_of__isnull=True).only("pk", "title", "path")
     aliases = TreatmentPage.objects.filter(alias_of__isnull=False).values_list(
@@ -64,8 +64,8 @@ def review_due_rows(today: datetime.date, site_ids: list[int] | None) -> list[di
                     "page_id": article.pk,
                     "state": ReviewState.LABELS[state],
                     "next_review": review.next_review if review else None,
-                    "last_reviewed": review.reviewed_at if review else None,
-                    "reviewed_by": review.reviewer.name if review else "",
+                    "last_reviewed": review.last_reviewed if review else None,
+                    "reviewed_by": review.reviewed_by.name if review else "",
                 }
             )
     order = {ReviewState.LABELS[s]: i for i, s in enumerate(ATTENTION)}
@@ -93,7 +93,7 @@ class ReviewDueReportView(ReportView):
         Column("branch", label="Branch"),
         Column("article", label="Article"),
         Column("state", label="State"),
-        DateColumn("next_review", label="Next review"),
+        Column("next_review", label="Next review"),
         DateColumn("last_reviewed", label="Last reviewed"),
         Column("reviewed_by", label="Reviewed by"),
     ]

@@ -73,7 +73,7 @@ def default_next_review(reviewed_on: datetime.date) -> datetime.date:
 
 def review_of(page: Page) -> ArticleReview | None:
     return (
-        ArticleReview.objects.select_related("reviewer")
+        ArticleReview.objects.select_related("reviewed_by")
         .filter(page_id=original_page_id(page))
         .first()
     )
@@ -100,8 +100,8 @@ def record_review(
     review, _ = ArticleReview.objects.update_or_create(
         page_id=original_page_id(page),
         defaults={
-            "reviewer": reviewer,
-            "reviewed_at": now,
+            "reviewed_by": reviewer,
+            "last_reviewed": now,
             "revision": revision,
             "fingerprints": content_fingerprints(content),
             "next_review": next_review or default_next_review(timezone.localdate(now)),

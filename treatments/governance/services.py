@@ -151,7 +151,7 @@ def flag_due_reviews(today: str | datetime.date | None = None) -> int:
     flagged = []
     reviews = (
         ArticleReview.objects.select_for_update()
-        .select_related("page", "reviewer")
+        .select_related("page", "reviewed_by")
         .filter(next_review__lte=due_by(today))
         .order_by("next_review", "page_id")
     )
@@ -172,11 +172,7 @@ def flag_due_reviews(today: str | datetime.date | None = None) -> int:
 
 def notify_reviewers(flagged: list[Flagged], today: datetime.date) -> int:
     """One e-mail to each active reviewer listing the newly flagged articles."""
-    recipients = list(
-        ClinicalReviewer.objects.filter(active=True, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    recipients = active_reviewer_addresses()
     if not recipients:
         return 0
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
@@ -227,3 +223,25 @@ def review_through_workflow(article: TreatmentPage, reviewer: ClinicalReviewer) 
             task_state.approve(user=None, comment="Approved by the operator")
         state.refresh_from_db()
     return ArticleReview.objects.get(page=article)
+
+
+def active_reviewer_addresses() -> list[str]:
+    return list(
+        ClinicalReviewer.objects.filter(active=True, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def notify_submission(page_id: int, title: str) -> int:
+    """Tell every active reviewer an article awaits clinical review (Wagtail tells a group
+    approval's groups itself, but not a custom task's approvers)."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    body = (
+        f'"{title}" awaits clinical review: '
+        f"{base}{reverse('wagtailadmin_pages:edit', args=[page_id])}"
+    )
+    recipients = active_reviewer_addresses()
+    for address in recipients:
+        send_mail(f"Clinical review requested: {title}", body, None, [address])
+    return len(recipients)

@@ -18,9 +18,9 @@ DETAIL_QUERIES = 8
 # their specific rows, other names, guidance, conditions, gallery images (one query by
 # GalleryField for the whole answer), locales, the originals of aliases (meta.alias_of), the
 # restrictions Wagtail's serializer checks, structured_data (the originals, their clinical
-# reviews, the conditions and other names again, the clinic's settings and site), and the
-# upsert; the same for any number of articles.
-RENDER_QUERIES = 16
+# reviews, the clinic's settings: read, never created), and the upsert; the same for any
+# number of articles.
+RENDER_QUERIES = 13
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ def article(world, empty_cache):
     ]
     article.save_revision().publish()
     review = ArticleReview.objects.get(page=article)
-    review.reviewed_at = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)
+    review.last_reviewed = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)
     review.save()
     settings = ClinicSettings.for_site(world.north.site)
     settings.address = "12 Harbour Road\nNorthtown NT1 2AB"
@@ -69,7 +69,7 @@ def test_the_page_carries_its_clinical_review_and_subject(client, world, article
     assert page["url"] == url
     assert page["name"] == "Dry needling"
     assert page["lastReviewed"] == "2026-11-20"
-    assert page["reviewedBy"]["name"] == ArticleReview.objects.get().reviewer.name
+    assert page["reviewedBy"]["name"] == ArticleReview.objects.get().reviewed_by.name
     assert page["reviewedBy"]["hasCredential"]["name"] == "MD, Physical Medicine and Rehabilitation"
     therapy, *conditions = page["about"]
     assert therapy == {
@@ -141,7 +141,7 @@ def test_a_new_review_shows_in_the_answer(client, world, article):
     """The answer cache follows reviews: a new review date is served at once."""
     structured_data(client, world.north_alias.pk)  # cached
     review = ArticleReview.objects.get()
-    review.reviewed_at = timezone.now()
+    review.last_reviewed = timezone.now()
     review.save()
 
     page = by_type(structured_data(client, world.north_alias.pk))["MedicalWebPage"]

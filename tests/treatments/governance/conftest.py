@@ -16,11 +16,22 @@ def reviewer(db):
     return reviewer
 
 
+def clinical_workflow_on(page, name: str) -> Workflow:
+    """The workflow assigned to ``page`` (a new one if none is), clinical review its last step."""
+    assigned = WorkflowPage.objects.filter(page=page).select_related("workflow").first()
+    workflow = assigned.workflow if assigned else Workflow.objects.create(name=name)
+    if assigned is None:
+        WorkflowPage.objects.create(workflow=workflow, page=page)
+    add_clinical_review(workflow)
+    return workflow
+
+
 @pytest.fixture
 def library_workflow(world):
-    """The library's own workflow with clinical review as its (last and only) step."""
+    """A library workflow whose only step is clinical review: what is left of the library's
+    own once its editorial steps are approved (those are the clinics app's, tested there)."""
     workflow = Workflow.objects.create(name="Library review")
-    WorkflowPage.objects.create(workflow=workflow, page=world.library)
+    WorkflowPage.objects.update_or_create(page=world.library, defaults={"workflow": workflow})
     add_clinical_review(workflow)
     return workflow
 

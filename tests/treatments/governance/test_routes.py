@@ -167,7 +167,7 @@ def test_the_reviewer_approves_in_the_workflow_view(
     assert response.status_code == 302
     assert live(world.article).summary == "Reviewed in the admin."
     review = ArticleReview.objects.get(page=world.article)
-    assert review.reviewer == reviewer
+    assert review.reviewed_by == reviewer
     assert review.revision_id == world.article.get_latest_revision().pk
 
 

@@ -6,10 +6,14 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
+from wagtail.models import WorkflowTask
 
 from cms.celery import app
 from tests.factories import ClinicalReviewerFactory, UserFactory
 from treatments.governance.models import ArticleReview, ClinicalReviewer, ReviewFlag
+from treatments.governance.services import clinical_review_task
+
+from .conftest import clinical_workflow_on
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +97,19 @@ def test_each_change_of_flag_is_told_once(world, reviewers, django_capture_on_co
 
     assert ArticleReview.objects.get(page=world.article).flag == ReviewFlag.OVERDUE
     assert len(mail.outbox) == 4  # two reviewers, two changes
+
+
+def test_reviewers_are_told_when_an_article_awaits_review(
+    world, reviewers, logins, django_capture_on_commit_callbacks
+):
+    workflow = clinical_workflow_on(world.library, "Library review")
+    for task in workflow.tasks.exclude(pk=clinical_review_task().pk):
+        WorkflowTask.objects.filter(workflow=workflow, task=task).delete()  # straight to review
+    world.article.save_revision()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.start(world.article, logins.library_editor)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["amira@clinic.example", "ben@clinic.example"]
+    assert mail.outbox[0].subject == "Clinical review requested: Dry needling"
+    assert f"/admin/pages/{world.article.pk}/edit/" in mail.outbox[0].body
