@@ -1,7 +1,6 @@
 """Admin hooks that keep branch editors inside their branch and let the library offer articles."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
@@ -105,16 +104,13 @@ def say_which_branches_carry(request, page):
     messages.info(request, f"Shown at: {listed}. Publishing updates every branch listed.")
 
 
-@hooks.register("before_convert_alias_page")
-def keep_aliases_in_sync(request, page):
-    """Converting an alias forks the article at one branch; only library editors decide that."""
-    if not page.alias_of.permissions_for_user(request.user).can_edit():
-        raise PermissionDenied
-
-
 @hooks.register("before_unpublish_page")
 def withdraw_by_deleting(request, page):
-    """An unpublished alias goes live again with the original's next publish: refuse the trap."""
+    """An unpublished alias goes live again with the original's next publish: refuse the trap.
+
+    Editors never get here (treatments.permissions refuses them the unpublish itself); this
+    stops a superuser, who passes that rule, with the reason and the way that lasts.
+    """
     if not page.alias_of_id:
         return None
     messages.error(

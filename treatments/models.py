@@ -13,6 +13,7 @@ from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
 
 from .blocks import TreatmentStreamBlock
+from .permissions import TreatmentPagePermissionTester
 
 # Read statistics keep their models in their own package; importing them here registers them.
 from .reads.models import AppliedBatch, DailyRead, ReadTotal  # noqa: F401
@@ -55,6 +56,9 @@ class Condition(index.Indexed, models.Model):
 
 class TreatmentLibraryPage(Page):
     """The group's shared library: articles written once, outside every branch's site."""
+
+    # Marks the library for the permission rules (treatments.permissions).
+    is_article_library = True
 
     intro = models.TextField(blank=True)
 
@@ -139,6 +143,10 @@ class TreatmentPage(Page):
 
     class Meta:
         verbose_name = "treatment article"
+
+    def permissions_for_user(self, user):
+        # Every route of Wagtail's admin asks this; the alias and library rules live there.
+        return TreatmentPagePermissionTester(user, self)
 
 
 class TreatmentOtherName(Orderable):
