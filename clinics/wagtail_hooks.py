@@ -14,6 +14,7 @@ from treatments.models import TreatmentLibraryPage
 from treatments.selectors import is_library_article
 
 from .models import ClinicBranch
+from .narrowed_views import NARROWED_BULK_ACTIONS
 from .offering import branches_carrying
 from .selectors import pages_within_reach
 from .views import ArticleBranchesView, WithdrawArticleView
@@ -119,3 +120,15 @@ def withdraw_by_deleting(request, page):
         "would bring it back. Delete it here to withdraw it from this branch.",
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+# Registered after Wagtail's own (order 1): the registry keeps the last class per action.
+for _bulk_action in NARROWED_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _bulk_action, order=1)
+
+
+@hooks.register("construct_reports_menu")
+def hide_installation_reports(request, menu_items):
+    """Page types usage counts every site's pages: superusers only (see narrowed_views)."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
