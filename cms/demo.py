@@ -12,6 +12,13 @@ from django.db import transaction
 from clinics.models import ClinicBranch, ClinicSettings
 from clinics.offering import offer_article
 from clinics.services import create_clinic
+from treatments.governance.models import ClinicalReviewer
+from treatments.governance.reviews import review_of
+from treatments.governance.services import (
+    add_clinical_review_to_workflows,
+    review_through_workflow,
+    sync_reviewers_group,
+)
 from treatments.models import SessionGuidance, TreatmentOtherName, TreatmentPage
 from treatments.plaintext import parse_article, read_article_file
 from treatments.services import get_or_create_library, import_article
@@ -128,3 +135,24 @@ def load_demo_branch(spec: dict, seed: TreatmentPage) -> tuple[ClinicBranch, boo
     settings_record.save()
     offer_article(seed, [branch])
     return branch, True
+
+
+# The demo's clinical reviewer; logs in as "clinical-reviewer".
+DEMO_REVIEWER = {
+    "name": "Dr Amira Haddad",
+    "credentials": "MD, Physical Medicine and Rehabilitation",
+}
+
+
+@transaction.atomic
+def load_demo_review(seed: TreatmentPage, user) -> tuple[ClinicalReviewer, bool]:
+    """Make ``user`` the demo's clinical reviewer, put clinical review in the workflows that
+    govern articles, and take the seed through review once (an edited seed is left to its
+    editors and reviewer). Returns the reviewer and whether the seed was reviewed now."""
+    reviewer, _ = ClinicalReviewer.objects.get_or_create(user=user, defaults=DEMO_REVIEWER)
+    sync_reviewers_group()
+    add_clinical_review_to_workflows()
+    if review_of(seed) is not None:
+        return reviewer, False
+    review_through_workflow(seed, reviewer)
+    return reviewer, True

@@ -1,9 +1,10 @@
-"""Media models shared by every branch and article."""
+"""Models of the base layer: media shared by every branch and article, and the delivery
+documents the partner API assembles its listings and details from (``cms.api.documents``)."""
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Page, Site
 
 
 class CustomImage(AbstractImage):
@@ -60,3 +61,51 @@ class GalleryImage(Orderable):
 
     class Meta(Orderable.Meta):
         abstract = True
+
+
+class DeliveryDocument(models.Model):
+    """A page's API representation at one clinic, rendered once and assembled into answers.
+
+    ``listing`` is the page as a listing shows it with ``fields=*`` and ``detail`` as its
+    detail shows it, both without what changes apart from the content (``detail_url``, which
+    depends on the host asked, and the read counts, which refreshes change). ``stamp`` is the
+    page's publication state it was rendered from (``parent_stamp`` its parent's, which the
+    detail's ``meta.parent`` shows) and
+    ``generation`` the content generation of everything else it shows (sites, media,
+    conditions, links): a document whose stamp or generation is not current is never used.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    stamp = models.CharField(max_length=200)
+    parent_stamp = models.CharField(max_length=200, blank=True)
+    generation = models.CharField(max_length=100)
+    listing = models.BinaryField()
+    detail = models.BinaryField()
+    has_links = models.BooleanField(default=False)
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "page"], name="delivery_document_unique")
+        ]
+
+    def __str__(self):
+        return f"page {self.page_id} at site {self.site_id}"
+
+
+class DeliveryGeneration(models.Model):
+    """A counter bumped in the transaction of every change that outdates stored documents.
+
+    ``all`` covers what any document may show besides its own page (sites, media,
+    conditions, privacy, reviews); ``site:<site id>`` one clinic's settings (its address and
+    hours are in its articles' structured data); ``links:<site id>`` the pages one clinic
+    shows, which rich text links resolve to. Bumped in the same transaction as the change,
+    so a document rendered from data read before the commit always carries an older number.
+    """
+
+    key = models.CharField(max_length=50, unique=True)
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.number}"

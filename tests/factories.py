@@ -11,6 +11,8 @@ from wagtail.models import Page
 
 from clinics import groups, offering, services
 from clinics.models import ClinicBranch, ClinicHomePage
+from treatments.governance.models import ClinicalReviewer
+from treatments.governance.reviews import record_review
 from treatments.models import (
     Condition,
     TreatmentIndexPage,
@@ -36,6 +38,21 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Condition
         django_get_or_create = ("slug",)
+
+
+class ClinicalReviewerFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    credentials = "MD, Physical Medicine and Rehabilitation"
+    user = factory.SubFactory(UserFactory)
+
+    class Meta:
+        model = ClinicalReviewer
+
+
+def reviewed(article: TreatmentPage, reviewer: ClinicalReviewer | None = None) -> TreatmentPage:
+    """Record a clinical review of the article's latest content, as a reviewer's approval does."""
+    record_review(article, reviewer or ClinicalReviewerFactory(), article.get_latest_revision())
+    return article
 
 
 class ImageFactory(wagtail_factories.ImageFactory):
@@ -112,10 +129,11 @@ def build_world(
     """Two branches made by ``create_clinic``, the library article offered at both.
 
     ``article`` and each branch's own article are ``(title, slug)``; an own article of None
-    leaves that branch with the library article only. Every article is published.
+    leaves that branch with the library article only. Every article is published; the library
+    article is clinically reviewed, as an article must be to be offered or published again.
     """
     library = get_or_create_library()
-    original = _published_article(library, *article)
+    original = reviewed(_published_article(library, *article))
     north_host, south_host = hostnames
     north = services.create_clinic(name="North", hostname=north_host)
     south = services.create_clinic(name="South", hostname=south_host)

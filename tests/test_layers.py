@@ -11,7 +11,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 APPS = ("cms", "treatments", "clinics")
-TOP = ("cms.api", "cms.urls", "cms.demo", "cms.apps", "cms.management.commands.load_demo")
+TOP = (
+    "cms.api",
+    "cms.urls",
+    "cms.demo",
+    "cms.apps",
+    "cms.management.commands.load_demo",
+    "cms.management.commands.rebuild_delivery_documents",
+)
 LAYER_NAMES = ["cms base", "treatments", "clinics", "API, URLs and demo"]
 
 

@@ -6,6 +6,8 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments"
 
     def ready(self):
-        from .reads import signals
+        from . import signals
+        from .reads import signals as read_signals
 
         signals.connect()
+        read_signals.connect()

@@ -13,9 +13,13 @@ from cms.models import GalleryImage, hero_image_field
 from cms.renditions import GalleryField, ImageRenditionsField
 
 from .blocks import TreatmentStreamBlock
-from .permissions import TreatmentPagePermissionTester
 
-# Read statistics keep their models in their own package; importing them here registers them.
+# Read statistics and clinical governance keep their models in their own packages; importing
+# them here registers them.
+from .governance.models import ArticleReview, ClinicalReviewer  # noqa: F401
+from .governance.reviews import require_review
+from .governance.workflow import ClinicalReviewTask  # noqa: F401
+from .permissions import TreatmentPagePermissionTester
 from .reads.models import AppliedBatch, DailyRead, ReadTotal  # noqa: F401
 from .serializers import ConditionSerializer
 from .slugs import unique_slug
@@ -88,6 +92,9 @@ class TreatmentIndexPage(Page):
 class TreatmentPage(Page):
     """One treatment article: questions and answers, session guidance, conditions."""
 
+    # Health information: publishing it needs a clinical review (treatments/governance/).
+    needs_clinical_review = True
+
     summary = models.TextField(blank=True, help_text="Two or three sentences for listings.")
     # A field, so clients needn't parse prose for it.
     sessions_per_week = models.PositiveSmallIntegerField(
@@ -145,8 +152,20 @@ class TreatmentPage(Page):
         verbose_name = "treatment article"
 
     def permissions_for_user(self, user):
-        # Every route of Wagtail's admin asks this; the alias and library rules live there.
+        # Every route of Wagtail's admin asks this: the alias and library rules, and the
+        # clinical review before publishing, live there.
         return TreatmentPagePermissionTester(user, self)
+
+    def publish(self, revision, user=None, **kwargs):
+        """Publishing by a person needs a clinical review of exactly this content.
+
+        ``ReviewedPublishTester`` refuses it up front; this also covers publishes that skip
+        permission checks (a workflow's last approval) and the create view. Commands and the
+        importer publish without a user, as operators.
+        """
+        if user is not None:
+            require_review(self, revision)
+        return super().publish(revision, user=user, **kwargs)
 
 
 class TreatmentOtherName(Orderable):

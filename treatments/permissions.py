@@ -16,7 +16,9 @@ rule lives here, in ``TreatmentPagePermissionTester``, and every route obeys it:
 Superusers keep Wagtail's rights: they repair what no rule foresaw.
 """
 
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Page
+
+from .governance.permissions import ReviewedPublishTester
 
 
 def is_library(page: Page) -> bool:
@@ -24,8 +26,9 @@ def is_library(page: Page) -> bool:
     return getattr(page.specific_class, "is_article_library", False)
 
 
-class TreatmentPagePermissionTester(PagePermissionTester):
-    """Wagtail's tester for a treatment article, with the alias and library rules above."""
+class TreatmentPagePermissionTester(ReviewedPublishTester):
+    """Wagtail's tester for a treatment article: the alias and library rules above, on top of
+    the clinical review that publishing needs (``governance.permissions``)."""
 
     @property
     def _ruled(self) -> bool:
@@ -50,6 +53,16 @@ class TreatmentPagePermissionTester(PagePermissionTester):
         if self._ruled and self.is_alias:
             return False
         return super().can_publish()
+
+    def can_set_view_restrictions(self):
+        if self._ruled and self.is_alias:
+            return False
+        return super().can_set_view_restrictions()
+
+    def can_unschedule(self):
+        if self._ruled and self.is_alias:
+            return False
+        return super().can_unschedule()
 
     def can_unpublish(self):
         if self._ruled and self.is_alias:

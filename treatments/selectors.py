@@ -58,3 +58,18 @@ def is_library_article(page: Page) -> bool:
         return False
     parent_path = page.path[: -Page.steplen]
     return TreatmentLibraryPage.objects.filter(path=parent_path).exists()
+
+
+def pages_showing(original_page_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, path) of each original and of every alias that shows it, down every chain.
+
+    One query per link of the longest chain (usually two), whatever the number of pages.
+    """
+    found: dict[int, str] = {}
+    level = Page.objects.filter(pk__in=set(original_page_ids))
+    while True:
+        rows = [row for row in level.values_list("pk", "path") if row[0] not in found]
+        if not rows:
+            return list(found.items())
+        found.update(rows)
+        level = Page.objects.filter(alias_of__in=[pk for pk, _ in rows])

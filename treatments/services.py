@@ -1,14 +1,12 @@
 """Writes that span several models: placing the library, importing articles into it."""
 
-import hashlib
-import json
 import logging
-import re
 from html import escape
 
 from django.db import transaction
 from wagtail.models import Page
 
+from .fingerprints import field_fingerprint
 from .models import Condition, ImportedArticle, TreatmentLibraryPage, TreatmentPage
 from .plaintext import ParsedArticle
 from .reads.totals import set_imported_read_count
@@ -69,32 +67,6 @@ def _condition(name: str) -> Condition:
     # Editors may have made "Neck pain" and "neck pain" both: the older one is the condition.
     existing = Condition.objects.filter(name__iexact=name).order_by("pk").first()
     return existing or Condition.objects.get_or_create(name=name)[0]
-
-
-def field_fingerprint(page: TreatmentPage, name: str) -> str:
-    """A hash of one field's content as stored, left out what saving in the admin changes
-    without an editor changing anything: block ids, and the keys (``data-block-key``) and
-    empty paragraphs the rich-text editor writes."""
-    if name == "body":
-        value = [[block.block_type, block.block.get_prep_value(block.value)] for block in page.body]
-    else:
-        value = getattr(page, name)
-    encoded = json.dumps(_unsaved_form(value), sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
-
-
-BLOCK_KEY = re.compile(r' data-block-key="[^"]*"')
-
-
-def _unsaved_form(value):
-    if isinstance(value, str):
-        html = BLOCK_KEY.sub("", value)
-        return "" if html == "<p></p>" else html
-    if isinstance(value, dict):
-        return {key: _unsaved_form(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_unsaved_form(item) for item in value]
-    return value
 
 
 def _find_imported(parent: Page, title: str) -> TreatmentPage | None:

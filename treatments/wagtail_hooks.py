@@ -1,6 +1,10 @@
-"""Admin hooks: conditions as snippets, the article reads report, the import-review flag."""
+"""Admin hooks: conditions as snippets, the article reads report, the explorer's import-review
+flag, and clinical governance (reviewers, the publish refusal, the review-due report, the
+explorer's review tag)."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -16,6 +20,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .governance.listing import STATE_CLASSES, listing_state, listing_title, with_review_dates
+from .governance.models import ClinicalReviewer
+from .governance.report import ReviewDueReportView, report_site_ids
+from .governance.reviews import covers, review_of
+from .governance.services import ReviewState, sync_reviewers_group
 from .models import Condition
 from .permissions import can_convert_alias
 from .reads.history import visible_site_ids
@@ -125,3 +134,98 @@ def import_review_flag(page, user, next_url=None):
             },
             priority=10,
         )
+
+
+class ClinicalReviewerViewSet(SnippetViewSet):
+    model = ClinicalReviewer
+    icon = "user"
+    menu_label = "Clinical reviewers"
+    list_display = ["name", "credentials", "user", "active"]
+    search_fields = ["name"]
+
+
+register_snippet(ClinicalReviewerViewSet)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def sync_reviewers_after_change(request, instance):
+    """Reviewers' logins join or leave the "Clinical reviewers" group with their record."""
+    if isinstance(instance, ClinicalReviewer):
+        sync_reviewers_group()
+
+
+@hooks.register("after_delete_snippet")
+def sync_reviewers_after_delete(request, instances):
+    if any(isinstance(instance, ClinicalReviewer) for instance in instances):
+        sync_reviewers_group()
+
+
+@hooks.register("before_publish_page")
+def refuse_unreviewed_content(request, page):
+    """The edit and create views save the form as a revision, then publish it: content no
+    review covers stays a draft, with the way forward said, instead of a 403."""
+    if not getattr(page, "needs_clinical_review", False):
+        return None
+    if covers(review_of(page), page.get_latest_revision().as_object()):
+        return None
+    if page.live_revision_id is None:
+        # The create view adds a new page as live, then publishes: it was never published.
+        type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+    messages.error(
+        request,
+        "Saved as a draft, not published: this content has no clinical review yet. "
+        "Submit it for review; it is published when a clinical reviewer approves it.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class ReviewDueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return report_site_ids(request.user) != []
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_due_menu_item():
+    return ReviewDueMenuItem(
+        "Clinical reviews due",
+        reverse("treatments_review_due_report"),
+        icon_name="doc-full",
+        order=760,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_review_due_urls():
+    return [
+        path(
+            "reports/reviews-due/",
+            ReviewDueReportView.as_view(),
+            name="treatments_review_due_report",
+        ),
+        path(
+            "reports/reviews-due/results/",
+            ReviewDueReportView.as_view(results_only=True),
+            name="treatments_review_due_report_results",
+        ),
+    ]
+
+
+@hooks.register("construct_explorer_page_queryset")
+def annotate_clinical_review(parent_page, pages, request):
+    return with_review_dates(pages)
+
+
+@hooks.register("register_page_listing_buttons")
+def clinical_review_status(page, user, next_url=None):
+    """A status tag on each article: reviewed, due, overdue, changed since or never reviewed."""
+    state = listing_state(page)
+    if state is None:
+        return
+    yield Button(
+        ReviewState.LABELS[state],
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        classname=f"w-status {STATE_CLASSES[state]}",
+        attrs={"title": listing_title(page, state)},
+        priority=11,
+    )

@@ -1,6 +1,8 @@
 """What every public endpoint shares: JSON errors, partner keys, rates, the answer cache."""
 
+from django.conf import settings
 from django.http import Http404
+from django.shortcuts import redirect
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -10,23 +12,41 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 
 from .cache import CachedAnswerMixin
-from .filters import MAX_ID, MAX_OFFSET, check_query_string
+from .filters import MAX_ID, check_query_string
 from .renderers import ORJSONRenderer
+from .serializers import detail_url
 from .throttling import AnonymousThrottle, PartnerKeyAuthentication, PartnerThrottle
 
-# Parameters a detail (or find) URL accepts; filters and paging only make sense on listings.
-DETAIL_PARAMETERS = frozenset(["fields", "rich_text_format", "clinic", "format", "_"])
-# Rich text comes out as HTML with the clinic's public URLs; the database formats would show
-# internal ids of library pages instead.
-RICH_TEXT_FORMATS = ("html",)
+
+def _count_parameter(request, name: str, default: int) -> int:
+    """``offset`` and ``limit`` parsed as stock parses them, with stock's messages."""
+    try:
+        value = int(request.GET.get(name, default))
+        if value < 0:
+            raise ValueError
+    except ValueError as e:
+        raise BadRequestError(f"{name} must be a positive integer") from e
+    return value
 
 
 class ClinicPagination(WagtailPagination):
+    """Stock paging, except that an offset past the last item answers no items at once.
+
+    Stock passes any offset to the database, and past PostgreSQL's bigint that fails (a 500).
+    Past the count the answer is empty whatever the offset, so the database is not asked.
+    """
+
     def paginate_queryset(self, queryset, request, view=None):
-        offset = request.GET.get("offset", "0")
-        if offset.isdigit() and int(offset) > MAX_OFFSET:
-            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
-        return super().paginate_queryset(queryset, request, view)
+        limit_max = settings.WAGTAILAPI_LIMIT_MAX
+        offset = _count_parameter(request, "offset", 0)
+        limit = _count_parameter(request, "limit", min(20, limit_max))
+        if limit > limit_max:
+            raise BadRequestError(f"limit cannot be higher than {limit_max}")
+        self.view = view
+        self.total_count = queryset.count()
+        if offset >= self.total_count:
+            return []
+        return queryset[offset : offset + limit]
 
 
 class PublicAPIMixin(CachedAnswerMixin):
@@ -51,27 +71,28 @@ class PublicAPIMixin(CachedAnswerMixin):
             response.data = {"message": str(exc.detail)}
         return response
 
-    def check_detail_parameters(self, allowed=DETAIL_PARAMETERS):
-        unknown = set(self.request.GET) - allowed
-        if unknown:
-            raise BadRequestError(
-                "query parameter is not allowed here: " + ", ".join(sorted(unknown))
-            )
-
-    def resolve_rich_text_format(self):
-        rich_text_format = self.request.GET.get("rich_text_format", "html")
-        if rich_text_format not in RICH_TEXT_FORMATS:
-            raise BadRequestError("rich_text_format must be 'html'")
-        return rich_text_format
-
     def listing_view(self, request):
         return self.cached(request, self.build_listing)
 
     def detail_view(self, request, pk):
         if pk > MAX_ID:
             raise Http404("not found")
-        self.check_detail_parameters()
+        # Other query parameters (cache busters, tracking, a shared set) are ignored, as stock.
         return self.cached(request, self.build_detail, pk)
+
+    def find_view(self, request):
+        """Stock ``find``, redirecting to the detail URL on the request's own host."""
+        try:
+            found = self.find_object(self.get_queryset(), request)
+        except self.model.DoesNotExist:
+            found = None
+        if found is None:
+            raise Http404("not found")
+        query = request.GET.copy()
+        for name in self.find_query_parameters:
+            query.pop(name, None)
+        url = detail_url(request, request.wagtailapi_router, self.model, found.pk)
+        return redirect(f"{url}?{query.urlencode()}")
 
     def build_listing(self, request):
         return BaseAPIViewSet.listing_view(self, request)

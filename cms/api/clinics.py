@@ -11,16 +11,15 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
-from wagtail.api.utils import get_full_url
 from wagtail.models import Site
 
 from clinics.models import ClinicSettings
 from cms.sites import UnknownClinic, clinic_sites, find_clinic
 
 from .base import PublicAPIMixin
+from .cache import EVERYTHING
 from .schema import CONDITIONAL, ERRORS, ListingMetaSerializer
-
-LISTING_PARAMETERS = frozenset(["format", "_"])
+from .serializers import absolute_url
 
 
 class OpeningHoursSerializer(serializers.Serializer):
@@ -91,14 +90,15 @@ class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
     name = "clinics"
     model = ClinicSettings
 
+    def answer_tags(self) -> set[str]:
+        return {EVERYTHING, "c"}
+
     @CLINICS_LISTING
     def listing_view(self, request):
-        self.check_detail_parameters(LISTING_PARAMETERS)
         return self.cached(request, self.build_listing)
 
     @CLINIC_DETAIL
     def detail_view(self, request, slug):
-        self.check_detail_parameters(LISTING_PARAMETERS)
         return self.cached(request, self.build_detail, slug)
 
     def build_listing(self, request):
@@ -132,7 +132,7 @@ class ClinicsAPIViewSet(PublicAPIMixin, GenericViewSet):
             "name": values.name or site.site_name or site.root_page.title,
             "hostname": site.hostname,
             "root_url": site.root_url,
-            "detail_url": get_full_url(
+            "detail_url": absolute_url(
                 self.request, reverse("wagtailapi:clinics:detail", args=[slug])
             ),
         }

@@ -5,14 +5,18 @@ a NUL byte in a search, a text value for a number field) and answer 500. These p
 answer 400 with a message instead.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from rest_framework.filters import BaseFilterBackend
+from taggit.managers import _TaggableManager
 from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.fields import StreamField
 from wagtail.models import Site
+from wagtail.search.backends import get_search_backend
 
 from cms.sites import UnknownClinic, find_clinic, is_clinic_site
 from treatments.models import ReadTotal
@@ -20,8 +24,6 @@ from treatments.selectors import original_id_expression
 
 # PostgreSQL's integer column range: a page id outside it is never a page.
 MAX_ID = 2**31 - 1
-# Deeper than any partner pages through; PostgreSQL rejects an OFFSET past bigint anyway.
-MAX_OFFSET = 100_000
 MAX_PARAM_LENGTH = 1_000
 
 
@@ -46,8 +48,31 @@ def parse_id(value: str, name: str) -> int:
     return number
 
 
+def find_id(request) -> int | None:
+    """``find/?id=``: None when absent or out of any table's range (stock answers 404 then).
+
+    Stock passes a non-number to the database (a 500); that is a 400 here.
+    """
+    if "id" not in request.GET:
+        return None
+    try:
+        pk = int(request.GET["id"])
+    except ValueError as e:
+        raise BadRequestError("id must be a positive integer") from e
+    return pk if 0 < pk <= MAX_ID else None
+
+
+def optional_clinic_for_request(request) -> Site | None:
+    """For media: ``?clinic=`` or the hostname's clinic; None (no branch's media) otherwise."""
+    if "clinic" in request.GET:
+        return clinic_for_request(request)
+    site = Site.find_for_request(request)
+    return site if is_clinic_site(site) else None
+
+
 def clinic_for_request(request) -> Site:
-    """``?clinic=<slug or hostname>``, else the Site serving the request's hostname.
+    """``?clinic=<slug or hostname>``, else stock's ``?site=<hostname[:port]>``, else the Site
+    serving the request's hostname.
 
     A hostname that is no branch's (and a default site that is no branch) needs ``?clinic=``:
     answering with another branch's articles would be wrong, answering with none misleading.
@@ -60,6 +85,13 @@ def clinic_for_request(request) -> Site:
             return find_clinic(value)
         except UnknownClinic as e:
             raise BadRequestError(str(e)) from e
+    site_name = request.GET.get("site")
+    if site_name:
+        try:
+            return find_clinic(site_name.split(":", 1)[0])
+        except UnknownClinic as e:
+            # Stock's answer for a site it does not know.
+            raise Http404("No Site matches the given query.") from e
     site = Site.find_for_request(request)
     if not is_clinic_site(site):
         raise BadRequestError("no clinic serves this hostname: pass ?clinic=<slug or hostname>")
@@ -91,10 +123,20 @@ class StrictFieldsFilter(BaseFilterBackend):
         for name, value in request.GET.items():
             if name not in names:
                 continue
+            if isinstance(getattr(model, name, None), _TaggableManager):
+                queryset = self.filter_tags(queryset, name, value)
+                continue
             field = plain_column(model, name)
             if field is None:
                 raise BadRequestError(f"cannot filter by '{name}'")
             queryset = queryset.filter(**{field.attname: self.parse(field, name, value)})
+        return queryset
+
+    def filter_tags(self, queryset, name, value):
+        """``?tags=knee,shoulder``: items with every tag named, as stock filters them."""
+        for tag in value.split(","):
+            queryset = queryset.filter(**{name + "__name": tag})
+        queryset._filtered_by_tag = True  # stock's flag: search refuses to combine with it
         return queryset
 
     def parse(self, field, name, value):
@@ -108,7 +150,9 @@ class StrictFieldsFilter(BaseFilterBackend):
         try:
             python_value = field.to_python(value)
         except ValidationError as e:
-            raise BadRequestError(f"'{value[:50]}' is not a valid value for {name}") from e
+            raise BadRequestError(
+                f"field filter error. '{value[:50]}' is not a valid value for {name}"
+            ) from e
         if isinstance(field, models.IntegerField):
             low, high = connection.ops.integer_field_range(field.get_internal_type())
             if not (low is None or low <= python_value) or not (
@@ -127,10 +171,12 @@ class ClinicOrderingFilter(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         order = request.GET.get("order")
-        if order is None:
+        if not order:  # stock ignores an empty order
             return queryset
         names = order.split(",")
-        if names == ["random"]:
+        if "random" in names:
+            if len(names) > 1:
+                raise BadRequestError("random ordering cannot be combined with other fields")
             if "offset" in request.GET:
                 raise BadRequestError("random ordering with offset is not supported")
             return queryset.order_by("?")
@@ -164,12 +210,47 @@ def with_read_count(queryset):
 
 
 class SearchParametersFilter(BaseFilterBackend):
-    """Checks ``search_operator`` before Wagtail's SearchFilter hands it to the backend."""
+    """Checks ``search_operator`` before the search backend sees it.
+
+    Stock Wagtail hands any value to the backend, which raises (a 500); a 400 says why. Without
+    ``search`` the operator is ignored, as stock ignores it.
+    """
 
     def filter_queryset(self, request, queryset, view):
         operator = request.GET.get("search_operator")
-        if operator is not None and operator not in ("and", "or"):
-            raise BadRequestError("search_operator must be 'and' or 'or'")
-        if operator is not None and "search" not in request.GET:
-            raise BadRequestError("search_operator needs search")
+        if "search" in request.GET and operator is not None:
+            if operator.lower() not in ("and", "or"):
+                raise BadRequestError("search_operator must be 'and' or 'or'")
         return queryset
+
+
+class ClinicSearchFilter(BaseFilterBackend):
+    """``?search=``, combined with every filter and order the listing accepts.
+
+    Wagtail's SearchFilter passes the filtered, ordered queryset to the search backend, which
+    refuses any filter or order on a column that is not a ``FilterField`` (``read_count``, the
+    ``pk`` tie-breaker, ``sessions_per_week``): stock answers those with 400 "cannot order by
+    ... while searching". Here the backend searches only among the ids the other filters left
+    (``pk__in`` a subquery, so the backend never sees those filters). Without ``order`` the
+    answer is in relevance order, as stock; with ``order`` (even an empty one) the listing's own
+    order is kept and search only narrows it.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
+        # Stock refuses this combination; the tag filter needs a join the backend cannot take.
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError("filtering by tag with a search query is not supported")
+        query = request.GET["search"]
+        operator = request.GET.get("search_operator") or None
+        candidates = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+        backend = get_search_backend()
+        if "order" not in request.GET:
+            return backend.search(query, candidates, operator=operator)
+        found = backend.search(
+            query, candidates.only("pk"), operator=operator, order_by_relevance=False
+        )
+        return queryset.filter(pk__in=[item.pk for item in found])

@@ -8,17 +8,26 @@ from functools import cached_property
 from django.db.models import Q
 from rest_framework.fields import Field
 from taggit.managers import _TaggableManager
-from wagtail.api.v2.filters import SearchFilter
-from wagtail.documents.api.v2.serializers import DocumentSerializer
+from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Site
 
-from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
-from .filters import ClinicOrderingFilter, SearchParametersFilter, StrictFieldsFilter, parse_id
+from clinics.models import ClinicBranch
+
+from .base import ClinicPagination, PublicAPIMixin
+from .cache import EVERYTHING
+from .filters import (
+    ClinicOrderingFilter,
+    ClinicSearchFilter,
+    SearchParametersFilter,
+    StrictFieldsFilter,
+    find_id,
+    optional_clinic_for_request,
+)
 from .prefetch import prefetch_api_relations
 from .schema import media_detail, media_find, media_listing
+from .serializers import RequestUrlDocumentSerializer, RequestUrlImageSerializer
 
 
 class PrefetchedTagsField(Field):
@@ -38,17 +47,26 @@ class PrefetchedTagsMixin:
         return super().build_property_field(field_name, model_class)
 
 
-class MediaImageSerializer(PrefetchedTagsMixin, ImageSerializer):
+class MediaImageSerializer(PrefetchedTagsMixin, RequestUrlImageSerializer):
     pass
 
 
-class MediaDocumentSerializer(PrefetchedTagsMixin, DocumentSerializer):
+class MediaDocumentSerializer(PrefetchedTagsMixin, RequestUrlDocumentSerializer):
     pass
 
 
-def restricted_collection_ids() -> list[int]:
-    """Collections under any view restriction, whoever asks (as pages: answers are shared)."""
+def hidden_collection_ids(clinic: Site | None) -> list[int]:
+    """Collections no answer for ``clinic`` shows, with everything under them.
+
+    Those under any view restriction, whoever asks (as pages: answers are shared), and every
+    other branch's collection: a branch's media are its own. The library's collection and
+    collections of no branch are everyone's.
+    """
     paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+    branches = ClinicBranch.objects.all()
+    if clinic is not None:
+        branches = branches.exclude(site__root_page_id=clinic.root_page_id)
+    paths += branches.values_list("collection__path", flat=True)
     if not paths:
         return []
     under_any = Q()
@@ -62,10 +80,15 @@ class MediaAPIMixin(PublicAPIMixin):
         SearchParametersFilter,
         StrictFieldsFilter,
         ClinicOrderingFilter,
-        SearchFilter,
+        ClinicSearchFilter,
     ]
     pagination_class = ClinicPagination
+
+    def answer_tags(self) -> set[str]:
+        return {EVERYTHING, "m"}
+
     orderable_annotations: dict = {}
+    known_query_parameters = BaseAPIViewSet.known_query_parameters | {"clinic"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -74,7 +97,8 @@ class MediaAPIMixin(PublicAPIMixin):
 
     @cached_property
     def _public_media(self):
-        return self.model.objects.exclude(collection__in=restricted_collection_ids()).order_by("id")
+        hidden = hidden_collection_ids(optional_clinic_for_request(self.request))
+        return self.model.objects.exclude(collection__in=hidden).order_by("id")
 
     def get_serializer(self, instance, *args, **kwargs):
         serializer = super().get_serializer(instance, *args, **kwargs)
@@ -83,10 +107,9 @@ class MediaAPIMixin(PublicAPIMixin):
         prefetch_api_relations(list(instance) if many else [instance], fields)
         return serializer
 
-    def find_view(self, request):
-        self.check_detail_parameters(DETAIL_PARAMETERS | {"id"})
-        parse_id(request.GET.get("id", ""), "id")
-        return super().find_view(request)
+    def find_object(self, queryset, request):
+        pk = find_id(request)
+        return queryset.filter(id=pk).first() if pk else None
 
 
 class ClinicImagesAPIViewSet(MediaAPIMixin, ImagesAPIViewSet):

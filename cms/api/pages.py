@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.fields import DateTimeField, IntegerField
@@ -12,27 +13,32 @@ from wagtail.api.v2.filters import (
     ChildOfFilter,
     DescendantOfFilter,
     LocaleFilter,
-    SearchFilter,
     TranslationOfFilter,
 )
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
 from treatments.models import TreatmentPage
 
-from .base import DETAIL_PARAMETERS, ClinicPagination, PublicAPIMixin
+from . import documents
+from .base import ClinicPagination, PublicAPIMixin
+from .cache import EVERYTHING
 from .filters import (
     ClinicOrderingFilter,
+    ClinicSearchFilter,
     SearchParametersFilter,
     StrictFieldsFilter,
     clinic_for_request,
+    find_id,
     parse_id,
     with_read_count,
 )
 from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import pages_detail, pages_find, pages_listing
+from .serializers import ClinicPageSerializer
+from .structured_data import FIELD as STRUCTURED_DATA
+from .structured_data import StructuredDataField, attach_reviews
 
 
 class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -52,12 +58,11 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         ClinicOrderingFilter,
         TranslationOfFilter,
         LocaleFilter,
-        SearchFilter,  # last: search results cannot be filtered further
+        ClinicSearchFilter,  # last: search results cannot be filtered further
     ]
     pagination_class = ClinicPagination
-    known_query_parameters = (PagesAPIViewSet.known_query_parameters - {"site"}) | {"clinic"}
-    # The library original an alias copies is no public page: its id would lead nowhere.
-    meta_fields = [name for name in PagesAPIViewSet.meta_fields if name != "alias_of"]
+    base_serializer_class = ClinicPageSerializer
+    known_query_parameters = PagesAPIViewSet.known_query_parameters | {"clinic"}
     orderable_annotations = {"read_count": with_read_count}
     id_parameters = ("child_of", "descendant_of", "ancestor_of", "translation_of")
 
@@ -69,6 +74,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 # From ReadTotal of the original: an alias shows its library article's reads.
                 APIField("read_count", serializer=IntegerField(read_only=True)),
                 APIField("read_count_refreshed_at", serializer=DateTimeField(read_only=True)),
+                # schema.org JSON-LD: the article, its clinical review and this clinic.
+                APIField(STRUCTURED_DATA, serializer=StructuredDataField()),
             ]
         return fields
 
@@ -109,6 +116,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             if value is not None and not (value == "root" and name != "ancestor_of"):
                 parse_id(value, name)
 
+    def use_object(self, page) -> None:
+        """Answer about ``page`` without looking it up (delivery documents render this way)."""
+        self._cached_object = page
+
     def get_object(self):
         if not hasattr(self, "_cached_object"):
             page = get_object_or_404(self.get_base_queryset(), pk=self.kwargs["pk"])
@@ -117,14 +128,10 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     @pages_find
     def find_view(self, request):
-        self.check_detail_parameters(DETAIL_PARAMETERS | self.find_query_parameters)
-        if "id" in request.GET:
-            parse_id(request.GET["id"], "id")
-        elif "html_path" not in request.GET:
-            raise BadRequestError("find needs id or html_path")
         return super().find_view(request)
 
     def find_object(self, queryset, request):
+        """``html_path`` on the clinic's site, else ``id``; neither found (or given): None."""
         if "html_path" in request.GET:
             components = [part for part in request.GET["html_path"].split("/") if part]
             try:
@@ -132,12 +139,41 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             except Http404:
                 return None
             return queryset.filter(id=page.id).first()
-        return queryset.filter(id=request.GET["id"]).first()
+        pk = find_id(request)
+        return queryset.filter(id=pk).first() if pk else None
+
+    def answer_tags(self) -> set[str]:
+        """What this answer shows: one page (and its parent) or a clinic's listing.
+
+        Rich text links point at pages the clinic shows, so an answer with links also goes
+        stale when the clinic's pages change (``l``).
+        """
+        site = self.clinic_site.pk
+        tags = {EVERYTHING, f"s{site}"}
+        if "pk" in self.kwargs:
+            page = self.get_object()
+            tags.add(f"p{page.pk}")
+            parent = page.get_parent()  # cached by the serializer's ``meta.parent``
+            if parent is not None:
+                tags.add(f"p{parent.pk}")
+        else:
+            tags.add(f"l{site}")
+            if self.shows_read_counts or self.request.GET.get("order", "").endswith("read_count"):
+                tags.add(f"rl{site}")
+        if self.links_shown:
+            tags.add(f"l{site}")
+        return tags
+
+    shows_read_counts = False
+    links_shown = False
 
     def build_listing(self, request):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
-        items = list(self.paginate_queryset(self.filter_queryset(queryset)))
+        filtered = self.filter_queryset(queryset)
+        if documents.enabled(request) and isinstance(filtered, QuerySet):
+            return documents.assemble_listing(self, filtered)
+        items = list(self.paginate_queryset(filtered))
         serializer = self.get_serializer(items, many=True)
         with self.resolving_links(items):
             data = serializer.data
@@ -145,6 +181,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     def build_detail(self, request, pk):
         page = self.get_object()
+        if documents.enabled(request):
+            return Response(documents.assemble_detail(self, page))
         serializer = self.get_serializer(page)
         with self.resolving_links([page]):
             data = serializer.data
@@ -154,13 +192,22 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         serializer = super().get_serializer(instance, *args, **kwargs)
         items = instance if kwargs.get("many") else [instance]
         fields = serializer.child.Meta.fields if kwargs.get("many") else serializer.Meta.fields
+        self.prepare(items, fields)
+        return serializer
+
+    def prepare(self, items: list, fields: list[str]) -> None:
+        """Load in bulk what ``fields`` of ``items`` show, before serializing them."""
         prefetch_api_relations(items, fields)
         share_site_root_paths(items)
         if "read_count" in fields or "read_count_refreshed_at" in fields:
+            self.shows_read_counts = True
             attach_read_totals(items)
-        return serializer
+        if STRUCTURED_DATA in fields:
+            attach_reviews(items)
 
     def resolving_links(self, items):
         links = ClinicLinks(self.clinic_site, self.get_base_queryset())
-        links.preload(linked_page_ids(items))
+        linked = linked_page_ids(items)
+        links.preload(linked)
+        self.links_shown = self.links_shown or bool(linked)
         return resolving_links_for(links)

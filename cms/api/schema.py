@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from treatments.serializers import ConditionSerializer
 
-from .filters import MAX_ID, MAX_OFFSET
+from .filters import MAX_ID
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
@@ -101,6 +101,17 @@ class PageSerializer(serializers.Serializer):
     conditions = ConditionSerializer(many=True, required=False)
     read_count = serializers.IntegerField(required=False)
     read_count_refreshed_at = serializers.DateTimeField(allow_null=True, required=False)
+    structured_data = serializers.JSONField(
+        required=False,
+        help_text=(
+            'schema.org JSON-LD to paste into a <script type="application/ld+json">: '
+            '{"@context": "https://schema.org", "@graph": [...]} with a MedicalWebPage '
+            "(lastReviewed and reviewedBy once clinically reviewed; about: a PhysicalTherapy "
+            "and the MedicalConditions it treats), an FAQPage of the answered questions, and "
+            "the clinic as a MedicalClinic (address, telephone, openingHoursSpecification, "
+            "booking as a ReserveAction)."
+        ),
+    )
     intro = serializers.CharField(required=False)
 
 
@@ -139,7 +150,7 @@ CLINIC = _query(
 FIELDS = _query("fields", "Fields to add or (with -) remove, e.g. summary,body or *; nested: a(b)")
 RICH_TEXT_FORMAT = _query("rich_text_format", "Rich text output format", enum=["html"])
 LIMIT = _query("limit", "Items per page (default 20)", OpenApiTypes.INT)
-OFFSET = _query("offset", f"Items to skip (up to {MAX_OFFSET})", OpenApiTypes.INT)
+OFFSET = _query("offset", "Items to skip; past the last item the answer has none", OpenApiTypes.INT)
 SEARCH = _query("search", "Full-text search: titles, summaries, answers, other names")
 SEARCH_OPERATOR = _query("search_operator", "How search terms combine", enum=["and", "or"])
 ORDER = _query(

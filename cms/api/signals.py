@@ -1,11 +1,24 @@
-"""Receivers that keep the API's answer cache in step with the content answers show.
+"""Receivers that outdate exactly the API answers a change shows (tags: see ``cache``).
 
-Anything an answer can show bumps the content version (``cache.bump_version``): page
-publishing, unpublishing, moving, deleting and saving (aliases are saved when their original
-is published), view restrictions, sites, settings, conditions, media and read totals.
+- A page published, unpublished, saved live, created or deleted: its own answer (``p``) and
+  its clinic's listings (``l``). Publishing a library article publishes each copy at the
+  branches too (Wagtail sends ``page_published`` for every alias), so each carrying branch is
+  told, and no other.
+- A draft saved (only revision bookkeeping written on the page): nothing.
+- A read refresh: the answers of the articles whose totals moved, at every branch that shows
+  them (``p``), and the read counts of those branches' listings (``rl``).
+- The same changes outdate the stored delivery documents (``documents.bump_generations``), in
+  the change's own transaction: a page's own document goes stale by its stamp; a clinic's
+  pages changing outdate its documents with rich text links; everything else all documents.
+- Clinic settings: the clinics endpoint (``c``). Images, documents and collections: the media
+  endpoints and everything that may show them (``m``, ``g``). Sites, privacy, conditions and
+  moves (which change URLs below the moved page), clinical reviews and reviewers (articles'
+  ``structured_data`` shows them): everything (``g``). A clinic's settings: its pages answers
+  too (``s``: its address and hours are in its articles' ``structured_data``).
 """
 
-import logging
+import functools
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -21,50 +34,127 @@ from wagtail.models import (
 )
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from treatments.models import Condition, ReadTotal
+from treatments.models import ArticleReview, ClinicalReviewer, Condition, ReadTotal
 from treatments.reads.events import read_totals_refreshed
+from treatments.selectors import pages_showing
 
-from .cache import bump_version
+from . import documents
+from .cache import EVERYTHING, invalidate
+from .tasks import request_rendering
 
-logger = logging.getLogger(__name__)
-
-
-def watched_models() -> tuple[type, ...]:
-    return (
-        Page,
-        PageViewRestriction,
-        CollectionViewRestriction,
-        Collection,
-        Site,
-        BaseSiteSetting,  # ClinicSettings and any setting added later
-        BaseGenericSetting,
-        Condition,
-        ReadTotal,
-        get_image_model(),
-        get_document_model(),
-    )
-
-
-def content_changed(sender=None, **kwargs) -> None:
-    """Bump now, for this process and tests, and again after commit.
-
-    The bump after commit is the one that matters across processes: an answer built from data
-    read before the commit carries the version read before it, which this bump outdates.
-    """
-    bump_version()
-    transaction.on_commit(bump_version)
-    logger.debug("api content version bumped", extra={"sender": getattr(sender, "__name__", "")})
+# What Page.save_revision, locking and workflows write on the page itself: no public field.
+DRAFT_ONLY_FIELDS = frozenset(
+    [
+        "latest_revision_created_at",
+        "draft_title",
+        "latest_revision",
+        "has_unpublished_changes",
+        "wagtail_admin_comments",
+        "locked",
+        "locked_at",
+        "locked_by",
+    ]
+)
 
 
-def model_changed(sender, instance, **kwargs) -> None:
-    if not isinstance(instance, watched_models()):
+def page_tags(pages: Iterable[tuple[int, str]]) -> set[str]:
+    """``p`` for each (id, path) and ``l`` for each clinic whose tree holds one of them."""
+    pages = list(pages)
+    if not pages:
+        return set()
+    roots = Site.objects.values_list("pk", "root_page__path")
+    tags = set()
+    for pk, path in pages:
+        tags.add(f"p{pk}")
+        tags.update(f"l{site_id}" for site_id, root in roots if path.startswith(root))
+        if any(path == root for _, root in roots):
+            tags.add("c")  # a clinic's name and slug come from its home page
+    return tags
+
+
+def page_changed(sender, instance, **kwargs) -> None:
+    tags = page_tags([(instance.pk, instance.path)])
+    # Rich text links at those clinics may now resolve elsewhere.
+    documents.bump_generations(documents.links_key(tag[1:]) for tag in tags if tag.startswith("l"))
+    invalidate(tags)
+
+
+def page_published_receiver(sender, instance, **kwargs) -> None:
+    page_changed(sender, instance)
+    sites = [int(tag[1:]) for tag in page_tags([(instance.pk, instance.path)]) if tag[0] == "l"]
+    if sites:
+        transaction.on_commit(functools.partial(request_rendering, sites, instance.pk))
+
+
+def page_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    if raw or not isinstance(instance, Page):
         return
-    content_changed(sender)
+    if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
+    if created and not instance.live:
+        return
+    page_changed(sender, instance)
+
+
+def page_deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        page_changed(sender, instance)
+
+
+def everything_changed(sender=None, **kwargs) -> None:
+    documents.bump_generations([documents.ALL])
+    invalidate([EVERYTHING])
+
+
+def read_totals_changed(sender=None, page_ids=(), **kwargs) -> None:
+    """Every page showing one of these originals' totals: the original and its copies."""
+    originals = set(page_ids)
+    if not originals:
+        return
+    tags = set()
+    for tag in page_tags(pages_showing(originals)):
+        tags.add(f"r{tag}" if tag.startswith("l") else tag)
+    invalidate(tags)
+
+
+def read_total_saved(sender, instance, **kwargs) -> None:
+    """A total set by hand or by the importer, not by a refresh (which writes in bulk)."""
+    read_totals_changed(page_ids=[instance.page_id])
+
+
+def model_saved_or_deleted(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    if isinstance(instance, BaseSiteSetting):
+        if kwargs.get("created"):
+            return  # made with its defaults on first read (for_site): nothing shown changes
+        documents.bump_generations([documents.site_key(instance.site_id)])
+        invalidate([f"s{instance.site_id}", "c"])
+    elif isinstance(instance, BaseGenericSetting):
+        documents.bump_generations([documents.ALL])
+        invalidate([EVERYTHING, "c"])
+    elif isinstance(instance, Site):
+        documents.bump_generations([documents.ALL])
+        invalidate([EVERYTHING, "c", "m"])
+    elif isinstance(
+        instance,
+        (get_image_model(), get_document_model(), Collection, CollectionViewRestriction),
+    ):
+        documents.bump_generations([documents.ALL])
+        invalidate([EVERYTHING, "m"])
+    elif isinstance(instance, PageViewRestriction | Condition | ArticleReview | ClinicalReviewer):
+        documents.bump_generations([documents.ALL])
+        invalidate([EVERYTHING])
 
 
 def connect() -> None:
-    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
-        signal.connect(content_changed, dispatch_uid=f"api-cache-{signal!r}")
-    post_save.connect(model_changed, dispatch_uid="api-cache-post-save")
-    post_delete.connect(model_changed, dispatch_uid="api-cache-post-delete")
-    read_totals_refreshed.connect(content_changed, dispatch_uid="api-cache-read-totals")
+    page_published.connect(page_published_receiver, dispatch_uid="api-cache-published")
+    page_unpublished.connect(page_changed, dispatch_uid="api-cache-unpublished")
+    for signal in (page_slug_changed, post_page_move):
+        signal.connect(everything_changed, dispatch_uid=f"api-cache-{signal!r}")
+    post_save.connect(page_saved, dispatch_uid="api-cache-page-saved")
+    post_delete.connect(page_deleted, dispatch_uid="api-cache-page-deleted")
+    post_save.connect(model_saved_or_deleted, dispatch_uid="api-cache-post-save")
+    post_delete.connect(model_saved_or_deleted, dispatch_uid="api-cache-post-delete")
+    post_save.connect(read_total_saved, sender=ReadTotal, dispatch_uid="api-cache-read-total")
+    read_totals_refreshed.connect(read_totals_changed, dispatch_uid="api-cache-read-totals")

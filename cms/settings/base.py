@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -153,7 +154,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 # Tasks outside an app's own tasks.py: the read refresh lives with the read statistics.
-CELERY_IMPORTS = ["treatments.reads.tasks"]
+CELERY_IMPORTS = [
+    "treatments.reads.tasks",
+    "treatments.governance.tasks",
+    "cms.api.tasks",
+    "cms.api.purge",
+]
 
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
@@ -177,7 +183,20 @@ CELERY_BEAT_SCHEDULE = {
         # A refresh queued while no worker ran is pointless once the next one is due.
         "options": {"expires": READS_REFRESH_INTERVAL},
     },
+    # Daily: flags articles whose clinical review is due or overdue and tells the reviewers.
+    "flag-due-reviews": {
+        "task": "treatments.governance.tasks.flag_due_reviews",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 12 * 3600},
+    },
 }
+# Clinical review (treatments/governance/): an approval holds this many months; an article is
+# "due" this many days before its next review date, "overdue" after it.
+CLINICAL_REVIEW_INTERVAL_MONTHS = env.int("CLINICAL_REVIEW_INTERVAL_MONTHS", default=12)
+CLINICAL_REVIEW_DUE_DAYS = env.int("CLINICAL_REVIEW_DUE_DAYS", default=30)
+# The last approval of a workflow publishes, without the approver's own publish rights: a
+# clinical reviewer approves last (treatments/governance/workflow.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "treatments.governance.publishing.publish_workflow_state"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -222,7 +241,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 # Decoding cost grows with pixels, not bytes: a small file can still be a decompression bomb.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
-WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# Unset, API URLs (detail_url, find's redirect) use the request's scheme and host
+# (cms/api/serializers.py); set it to give the API one public address.
+WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default="") or None
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
 # Answers carry HTML with links resolved to the clinic's public URLs (cms/api/rich_text.py).
@@ -239,6 +260,16 @@ REST_FRAMEWORK = {
 API_SERVER_CACHE = env.bool("API_SERVER_CACHE", default=True)
 API_CACHE_TIMEOUT = env.int("API_CACHE_TIMEOUT", default=24 * 3600)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+# Listings and details assembled from pages rendered once (cms/api/documents.py).
+API_DELIVERY_DOCUMENTS = env.bool("API_DELIVERY_DOCUMENTS", default=True)
+# Render a published page's documents in a worker right after the commit.
+API_DOCUMENTS_PRERENDER = env.bool("API_DOCUMENTS_PRERENDER", default=True)
+# How long a shared cache in front (Varnish, a CDN) may keep an answer: purges by tag end it
+# sooner (docs/deploy.md). Browsers and partners keep API_CACHE_MAX_AGE.
+API_SURROGATE_MAX_AGE = env.int("API_SURROGATE_MAX_AGE", default=24 * 3600)
+# HTTP caches that take PURGE with an xkey header, e.g. http://cache:80 (docker-compose).
+HTTP_CACHE_PURGE_URLS = env.list("HTTP_CACHE_PURGE_URLS", default=[])
+HTTP_CACHE_PURGE_TIMEOUT = env.float("HTTP_CACHE_PURGE_TIMEOUT", default=5.0)
 API_THROTTLE_RATES = {
     "anon": env("API_THROTTLE_ANON", default="1200/minute"),
     "partner": env("API_THROTTLE_PARTNER", default="12000/minute"),

@@ -38,3 +38,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # refuses, and every live-server test signs in from 127.0.0.1. tests/cms/test_security.py
 # turns it on and proves the lockout over HTTP.
 AXES_ENABLED = False
+
+# Answers render the documents they lack themselves; tests that run a worker turn this on.
+API_DOCUMENTS_PRERENDER = env.bool("API_DOCUMENTS_PRERENDER", default=False)

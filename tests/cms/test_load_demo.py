@@ -73,7 +73,8 @@ def test_load_demo_is_idempotent_and_keeps_editors_changes(monkeypatch):
     load_demo()
 
     assert TreatmentPage.objects.filter(alias_of__isnull=True).count() == 1
-    assert get_user_model().objects.count() == 6  # admin, library editor, 2 per branch
+    # admin, library editor, clinical reviewer, 2 per branch
+    assert get_user_model().objects.count() == 7
     assert {p.summary for p in TreatmentPage.objects.all()} == {"Edited by the content team."}
 
 
@@ -144,3 +145,29 @@ def test_load_demo_under_production_settings_needs_the_flag_and_chosen_passwords
     assert "a-long-chosen" not in out
     admin = get_user_model().objects.get(username="admin")
     assert admin.check_password("a-long-chosen-admin-pass")
+
+
+@pytest.mark.django_db
+def test_load_demo_takes_the_seed_through_clinical_review(monkeypatch):
+    """A reviewer login with its record, clinical review last in the workflow, the seed
+    reviewed by it; a second run reviews nothing again."""
+    from wagtail.models import WorkflowTask
+
+    from treatments.governance.models import ArticleReview, ClinicalReviewer
+    from treatments.governance.reviews import covers
+    from treatments.governance.services import clinical_review_task
+
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-123")
+    out = load_demo()
+
+    seed = TreatmentPage.objects.get(alias_of__isnull=True)
+    reviewer = ClinicalReviewer.objects.get(user__username="clinical-reviewer")
+    assert reviewer.user.groups.get().name == "Clinical reviewers"
+    review = ArticleReview.objects.get(page=seed)
+    assert review.reviewer == reviewer and covers(review, seed)
+    steps = WorkflowTask.objects.filter(workflow=seed.get_workflow()).order_by("sort_order")
+    assert steps.last().task.specific == clinical_review_task()
+    assert "clinical review by Dr Amira Haddad" in out and "reviewed now" in out
+
+    assert "already reviewed" in load_demo()
+    assert ArticleReview.objects.get(page=seed).reviewed_at == review.reviewed_at

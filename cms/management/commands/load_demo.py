@@ -14,18 +14,22 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clinics.groups import sync_library_group
-from cms.demo import DEMO_BRANCHES, load_demo_branch, load_seed_article
+from cms.demo import DEMO_BRANCHES, load_demo_branch, load_demo_review, load_seed_article
+from treatments.governance.models import reviewers_group
 from treatments.plaintext import ArticleFileError
 
 # The environment variables that carry the logins' passwords.
 ADMIN_VARIABLE = "DEMO_ADMIN_PASSWORD"
 EDITOR_VARIABLE = "DEMO_EDITOR_PASSWORD"
+# The clinical reviewer's login (its password is an editor's: DEMO_EDITOR_PASSWORD).
+REVIEWER = "clinical-reviewer"
 
 
 class Command(BaseCommand):
     help = (
-        "Import the seed article, create the North and South branches offering it, "
-        "and create the admin, branch editor and library editor logins."
+        "Import the seed article, create the North and South branches offering it, create "
+        "the admin, branch editor, library editor and clinical reviewer logins, and take the "
+        "seed through clinical review."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +50,7 @@ class Command(BaseCommand):
                 "settings; pass --allow-production to load it there anyway"
             )
         admin = os.environ.get("DEMO_ADMIN_USERNAME") or "admin"
-        usernames = [admin, "library-editor"] + [
+        usernames = [admin, "library-editor", REVIEWER] + [
             f"{spec['slug']}-{role}" for spec in DEMO_BRANCHES for role in ("editor", "moderator")
         ]
         existing = set(
@@ -68,7 +72,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Seed article {state}: {page.title} (page {page.pk})")
         for note in filter(None, page.editor_notes.splitlines()):
             self.stdout.write(f"  note for editors: {note}")
-        groups = {"library-editor": sync_library_group()}
+        groups = {"library-editor": sync_library_group(), REVIEWER: reviewers_group()}
         for spec in DEMO_BRANCHES:
             branch, created = load_demo_branch(spec, page)
             state = "created, seed offered" if created else "already present"
@@ -77,6 +81,10 @@ class Command(BaseCommand):
             groups[f"{spec['slug']}-moderator"] = branch.moderators
         for username in usernames:
             self._login(username, passwords.get(username), groups.get(username), production)
+        reviewer_login = get_user_model().objects.get(username=REVIEWER)
+        reviewer, reviewed = load_demo_review(page, reviewer_login)
+        state = "reviewed now" if reviewed else "already reviewed"
+        self.stdout.write(f"Seed article clinical review by {reviewer}: {state}")
 
     def _password(self, username: str, admin: str, production: bool) -> str | None:
         """The login's password from the environment, checked by the project's password

@@ -1,6 +1,7 @@
 """HTTP validators and the server-side answer cache: fast, and never stale after a change."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import TreatmentPageFactory
 from treatments.models import ReadTotal
@@ -61,7 +62,8 @@ def test_with_the_server_cache_off_validators_still_work(
     settings.API_SERVER_CACHE = False
     first = client.get(LISTING)
 
-    with django_assert_num_queries(5):
+    # restrictions, clinic, document generations, count, page stamps, documents, read totals
+    with django_assert_num_queries(7):
         again = client.get(LISTING, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
@@ -194,3 +196,21 @@ def test_a_stored_answer_is_not_served_after_a_publish(client, offered):
     article.save_revision().publish()
 
     assert client.get(LISTING).json()["items"][0]["summary"] == "Second text."
+
+
+@pytest.mark.django_db
+def test_random_order_is_never_stored(client, library, north, offer):
+    """order=random differs per request: no stored answer, and no CDN may keep it."""
+    for n in range(8):
+        offer(TreatmentPageFactory(parent=library, title=f"Article {n}"), north.index)
+    url = "/api/v2/pages/?clinic=north&type=treatments.TreatmentPage&order=random"
+    cache.clear()
+
+    orders = {tuple(i["id"] for i in client.get(url).json()["items"]) for _ in range(12)}
+    response = client.get(url)
+
+    assert len(orders) > 1
+    assert response["Cache-Control"] == "no-store"
+    assert not cache.keys("api:answer:*")
+    client.get(url.replace("&order=random", ""))
+    assert len(cache.keys("api:answer:*")) == 1  # the ordinary listing is stored

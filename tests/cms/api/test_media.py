@@ -7,7 +7,8 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 IMAGES = "/api/v2/images/"
 DOCUMENTS = "/api/v2/documents/"
-IMAGE_LISTING_QUERIES = 4  # restricted collections, count, images, tags
+# the request's Site (is it a clinic?), restricted and branch collections, count, images, tags
+IMAGE_LISTING_QUERIES = 6
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -67,7 +68,7 @@ def test_a_changed_image_title_shows_at_once(client):
         (IMAGES + "?id=abc", 400, "is not a valid value for id"),
         (IMAGES + "?width=99999999999", 400, "width is out of range"),
         (IMAGES + "?search=x&search_operator=nope", 400, "search_operator"),
-        (IMAGES + "?tags=a", 400, "cannot filter by 'tags'"),
+        (IMAGES + "?tags=a&search=b", 400, "filtering by tag with a search query is not"),
         (IMAGES + "find/?id=abc", 400, "id must be a positive integer"),
         (IMAGES + "99999999999/", 404, "not found"),
         (DOCUMENTS + "?order=nope", 400, "cannot order by 'nope'"),
@@ -79,3 +80,95 @@ def test_bad_media_input_is_a_json_4xx(client, url, status, message):
 
     assert response.status_code == status, response.content
     assert message in response.json()["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", [IMAGES, DOCUMENTS])
+def test_media_search_combines_with_order_and_filters(client, endpoint):
+    """Search narrows the ordered, filtered listing on images and documents as on pages."""
+    if endpoint == IMAGES:
+        for title in ["Needle chart", "Price list", "Needle care"]:
+            image(title=title)
+    else:
+        for title in ["Needle chart", "Price list", "Needle care"]:
+            wagtail_factories.DocumentFactory(title=title)
+
+    def titles(query):
+        response = client.get(endpoint + query)
+        assert response.status_code == 200, response.content
+        return [item["title"] for item in response.json()["items"]]
+
+    assert titles("?search=needle&order=-title") == ["Needle chart", "Needle care"]
+    assert titles("?search=needle&order=title&search_operator=and") == [
+        "Needle care",
+        "Needle chart",
+    ]
+    assert titles("?search=needle&title=Needle care") == ["Needle care"]
+    assert titles("?search=needle chart&search_operator=and&order=id") == ["Needle chart"]
+
+
+@pytest.mark.django_db
+def test_media_urls_use_the_requests_host(client):
+    picture = image()
+    document = wagtail_factories.DocumentFactory(title="Prices")
+
+    images = client.get(IMAGES, HTTP_HOST="api.example.com").json()["items"]
+    documents = client.get(DOCUMENTS, HTTP_HOST="api.example.com").json()["items"]
+    found = client.get(f"{IMAGES}find/?id={picture.pk}", HTTP_HOST="api.example.com")
+
+    assert images[0]["meta"]["detail_url"] == f"http://api.example.com/api/v2/images/{picture.pk}/"
+    assert documents[0]["meta"]["detail_url"] == (
+        f"http://api.example.com/api/v2/documents/{document.pk}/"
+    )
+    assert documents[0]["meta"]["download_url"].startswith("http://api.example.com/documents/")
+    assert found["Location"] == f"http://api.example.com/api/v2/images/{picture.pk}/?"
+
+
+@pytest.mark.django_db
+def test_image_tags_filter_as_stock(client):
+    both, knee = image(), wagtail_factories.ImageFactory()
+    knee.tags.add("knee")
+    both.tags.add("knee")
+
+    def found(query):
+        response = client.get(IMAGES + query)
+        assert response.status_code == 200, response.content
+        return [item["id"] for item in response.json()["items"]]
+
+    assert found("?tags=knee") == [both.pk, knee.pk]
+    assert found("?tags=knee,ims") == [both.pk]
+    assert found("?tags=nothing") == []
+    assert client.get(f"{IMAGES}find/").json() == {"message": "not found"}
+    assert client.get(f"{IMAGES}find/?id=0").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", [IMAGES, DOCUMENTS])
+def test_media_are_scoped_per_clinic(client, world, endpoint):
+    """A branch's media, the library's and those of no branch; never another branch's."""
+    from clinics.groups import get_or_create_library_collection
+
+    make = image if endpoint == IMAGES else wagtail_factories.DocumentFactory
+    public = make(title="public")
+    library = make(title="library", collection=get_or_create_library_collection())
+    north = make(title="north", collection=world.north.collection)
+    north_child = make(
+        title="north sub", collection=world.north.collection.add_child(name="North sub")
+    )
+    south = make(title="south", collection=world.south.collection)
+
+    def titles(query, **extra):
+        response = client.get(endpoint + query, **extra)
+        assert response.status_code == 200, response.content
+        return [item["title"] for item in response.json()["items"]]
+
+    assert titles("?clinic=north") == ["public", "library", "north", "north sub"]
+    assert titles("", HTTP_HOST="south.example.org") == ["public", "library", "south"]
+    assert titles("") == ["public", "library"]
+    assert client.get(f"{endpoint}{south.pk}/?clinic=north").status_code == 404
+    assert client.get(f"{endpoint}{north_child.pk}/?clinic=north").status_code == 200
+    assert client.get(f"{endpoint}{north.pk}/").status_code == 404
+    assert client.get(f"{endpoint}{library.pk}/?clinic=south").status_code == 200
+    assert client.get(f"{endpoint}{public.pk}/?clinic=south").status_code == 200
+    unknown = client.get(endpoint + "?clinic=nowhere")
+    assert (unknown.status_code, unknown.json()) == (400, {"message": "unknown clinic: 'nowhere'"})
