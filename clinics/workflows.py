@@ -13,6 +13,8 @@ as the clinical review, stay after it), so ``manage.py sync_branch_groups`` repa
 from django.contrib.auth.models import Group
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
+from treatments.governance.services import add_clinical_review
+
 from .models import ClinicBranch
 
 LIBRARY_WORKFLOW = "Library approval"
@@ -56,6 +58,9 @@ def sync_approval_workflow(
         task.name, task.active = f"{group.name} approval", True
         task.save(update_fields=["name", "active"])
     task.groups.set([group])
+    # A person's publish needs a clinical review (treatments.governance): the review is the
+    # last step, so the group's approval leads to it and the reviewer's approval publishes.
+    add_clinical_review(workflow)
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
 

@@ -20,7 +20,8 @@ def reviewer(db):
 def library_workflow(world):
     """The library's own workflow with clinical review as its (last and only) step."""
     workflow = Workflow.objects.create(name="Library review")
-    WorkflowPage.objects.create(workflow=workflow, page=world.library)
+    # Replaces the "Library approval" that sync_library_group assigns (clinics/workflows.py).
+    WorkflowPage.objects.update_or_create(page=world.library, defaults={"workflow": workflow})
     add_clinical_review(workflow)
     return workflow
 

@@ -194,7 +194,9 @@ def test_restoring_an_old_revision_keeps_the_review_record(world, logins):
 
 def test_clinical_review_is_added_last_once(world):
     workflow = Workflow.objects.create(name="Branch")
-    WorkflowPage.objects.create(workflow=workflow, page=world.north.site.root_page)
+    WorkflowPage.objects.update_or_create(
+        page=world.north.site.root_page, defaults={"workflow": workflow}
+    )
     moderators = GroupApprovalTask.objects.create(name="North moderators")
     WorkflowTask.objects.create(workflow=workflow, task=moderators, sort_order=0)
 
@@ -209,7 +211,9 @@ def test_clinical_review_is_added_last_once(world):
 def test_pages_other_than_articles_skip_the_clinical_step(world, logins, reviewer):
     """A home page under a workflow with clinical review is not held for a clinician."""
     workflow = Workflow.objects.create(name="Branch")
-    WorkflowPage.objects.create(workflow=workflow, page=world.north.site.root_page)
+    WorkflowPage.objects.update_or_create(
+        page=world.north.site.root_page, defaults={"workflow": workflow}
+    )
     add_clinical_review(workflow)
     home = world.north.site.root_page.specific
     home.save_revision()
