@@ -88,7 +88,8 @@ def article_branches_listing_button(page, user, next_url=None):
     yield Button(
         ngettext("Shown at %(n)d branch", "Shown at %(n)d branches", count) % {"n": count},
         reverse("clinics_article_branches", args=[page.pk]),
-        icon_name="site",
+        # A small button, no icon: a listing button's icon is drawn at full size.
+        classname="button button-small button-secondary",
         attrs={"aria-label": f"Branches showing {page.get_admin_display_title()}"},
         priority=20,
     )
