@@ -17,7 +17,7 @@ from .models import ClinicBranch
 from .narrowed_views import NARROWED_BULK_ACTIONS
 from .offering import branches_carrying
 from .selectors import pages_within_reach
-from .views import ArticleBranchesView, WithdrawArticleView
+from .views import ArticleBranchesView, WithdrawArticleView, may_offer
 
 
 @hooks.register("register_admin_urls")
@@ -51,7 +51,7 @@ def limit_explorer_to_own_pages(parent_page, pages, request):
 @hooks.register("register_page_header_buttons")
 def article_branches_button(page, user, view_name, next_url=None):
     """On a library article: how many branches carry it, and the way to change that."""
-    if not is_library_article(page) or not page.permissions_for_user(user).can_publish():
+    if not is_library_article(page) or not may_offer(user, page):
         return
     carried = len(branches_carrying(page))
     total = ClinicBranch.objects.count()
@@ -83,7 +83,7 @@ def article_branches_listing_button(page, user, next_url=None):
     """Offering from the library's listing, beside each article: where it is shown, and the
     way to change that, without opening the article first."""
     count = getattr(page, "offered_at", None)
-    if count is None or not page.permissions_for_user(user).can_publish():
+    if count is None or not may_offer(user, page):
         return
     yield Button(
         ngettext("Shown at %(n)d branch", "Shown at %(n)d branches", count) % {"n": count},

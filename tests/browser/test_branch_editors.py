@@ -96,7 +96,11 @@ def test_branch_editor_sees_and_edits_only_his_branch(live_server, browser_page,
 
 
 def test_library_editor_edits_once_and_every_branch_follows(live_server, browser_page, demo):
-    """Publishing the library article updates North and South; branch pages stay out of reach."""
+    """Publishing the library article updates North and South; branch pages stay out of reach.
+
+    The change is the search title, no clinical content, so the reviewed seed publishes at
+    once (a clinical change goes through review: tests/browser/test_clinical_review.py).
+    """
     seed, branches = demo
     page = browser_page
     admin_login(page, live_server, "library-editor", PASSWORD)
@@ -104,13 +108,14 @@ def test_library_editor_edits_once_and_every_branch_follows(live_server, browser
     page.goto(f"{live_server.url}/admin/pages/{seed.pk}/edit/")
     expect(page.get_by_text("Shown at: North, South.")).to_be_visible()
     shot(page, "library-editor-article")
-    page.fill("textarea[name=summary]", "Revised once in the library.")
+    page.get_by_role("tab", name="Promote").click()
+    page.fill("input[name=seo_title]", "Revised once in the library.")
     page.locator("footer").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("has been published")).to_be_visible()
 
     for branch in branches.values():
-        assert alias_at(branch, seed).summary == "Revised once in the library."
+        assert alias_at(branch, seed).seo_title == "Revised once in the library."
 
     page.goto(f"{live_server.url}/admin/pages/{branches['north'].site.root_page_id}/edit/")
     expect(page.get_by_text(REFUSED)).to_be_visible()

@@ -27,7 +27,7 @@ def hidden(world, logins, as_user):
     draft = TreatmentPageFactory(parent=south_index, title="South draft plan", slug="draft")
     draft.save_revision(user=logins.south_editor)
     private = TreatmentPageFactory(parent=south_index, title="South private plan", slug="p")
-    private.save_revision(user=logins.south_moderator).publish(user=logins.south_moderator)
+    private.save_revision(user=logins.south_moderator).publish()  # as an operator: no review
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     unpublished = TreatmentPageFactory(parent=world.library, title="Library unpublished")
     unpublished.save_revision(user=logins.library_editor)
