@@ -15,12 +15,18 @@ from .offering import branches_carrying, branches_withdrawn, offer_article, with
 from .services import ClinicError
 
 
+def may_offer(user, article: TreatmentPage) -> bool:
+    """Offering puts the article's published version on sites: it takes the right to publish
+    in the library. Not ``can_publish()``, which also asks for a review of the latest draft
+    (treatments.governance): a draft in review never stops offering the published version.
+    Cheap: the tester's rights come from the user's cached group permissions, no query."""
+    return user.is_superuser or "publish" in article.permissions_for_user(user).permissions
+
+
 def library_article_for(request, page_id: int) -> TreatmentPage:
-    """The library article, if the user may publish it: offering puts it live on sites."""
+    """The library article, if the user may offer it."""
     article = get_object_or_404(TreatmentPage, pk=page_id, alias_of__isnull=True)
-    if not is_library_article(article):
-        raise PermissionDenied
-    if not article.permissions_for_user(request.user).can_publish():
+    if not is_library_article(article) or not may_offer(request.user, article):
         raise PermissionDenied
     return article
 

@@ -1,7 +1,6 @@
 """Admin hooks that keep branch editors inside their branch and let the library offer articles."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
@@ -15,9 +14,10 @@ from treatments.models import TreatmentLibraryPage
 from treatments.selectors import is_library_article
 
 from .models import ClinicBranch
+from .narrowed_views import NARROWED_BULK_ACTIONS
 from .offering import branches_carrying
 from .selectors import pages_within_reach
-from .views import ArticleBranchesView, WithdrawArticleView
+from .views import ArticleBranchesView, WithdrawArticleView, may_offer
 
 
 @hooks.register("register_admin_urls")
@@ -51,7 +51,7 @@ def limit_explorer_to_own_pages(parent_page, pages, request):
 @hooks.register("register_page_header_buttons")
 def article_branches_button(page, user, view_name, next_url=None):
     """On a library article: how many branches carry it, and the way to change that."""
-    if not is_library_article(page) or not page.permissions_for_user(user).can_publish():
+    if not is_library_article(page) or not may_offer(user, page):
         return
     carried = len(branches_carrying(page))
     total = ClinicBranch.objects.count()
@@ -83,12 +83,13 @@ def article_branches_listing_button(page, user, next_url=None):
     """Offering from the library's listing, beside each article: where it is shown, and the
     way to change that, without opening the article first."""
     count = getattr(page, "offered_at", None)
-    if count is None or not page.permissions_for_user(user).can_publish():
+    if count is None or not may_offer(user, page):
         return
     yield Button(
         ngettext("Shown at %(n)d branch", "Shown at %(n)d branches", count) % {"n": count},
         reverse("clinics_article_branches", args=[page.pk]),
-        icon_name="site",
+        # A small button, no icon: a listing button's icon is drawn at full size.
+        classname="button button-small button-secondary",
         attrs={"aria-label": f"Branches showing {page.get_admin_display_title()}"},
         priority=20,
     )
@@ -105,16 +106,13 @@ def say_which_branches_carry(request, page):
     messages.info(request, f"Shown at: {listed}. Publishing updates every branch listed.")
 
 
-@hooks.register("before_convert_alias_page")
-def keep_aliases_in_sync(request, page):
-    """Converting an alias forks the article at one branch; only library editors decide that."""
-    if not page.alias_of.permissions_for_user(request.user).can_edit():
-        raise PermissionDenied
-
-
 @hooks.register("before_unpublish_page")
 def withdraw_by_deleting(request, page):
-    """An unpublished alias goes live again with the original's next publish: refuse the trap."""
+    """An unpublished alias goes live again with the original's next publish: refuse the trap.
+
+    Editors never get here (treatments.permissions refuses them the unpublish itself); this
+    stops a superuser, who passes that rule, with the reason and the way that lasts.
+    """
     if not page.alias_of_id:
         return None
     messages.error(
@@ -123,3 +121,15 @@ def withdraw_by_deleting(request, page):
         "would bring it back. Delete it here to withdraw it from this branch.",
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+# Registered after Wagtail's own (order 1): the registry keeps the last class per action.
+for _bulk_action in NARROWED_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _bulk_action, order=1)
+
+
+@hooks.register("construct_reports_menu")
+def hide_installation_reports(request, menu_items):
+    """Page types usage counts every site's pages: superusers only (see narrowed_views)."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

@@ -5,12 +5,15 @@ group, which no branch's moderator belongs to: a branch editor's submission woul
 superuser while the branch's own moderator found the page locked. Each branch's home page is
 therefore assigned its own workflow, whose single approval task is reviewed by that branch's
 moderators (the nearest assigned ancestor wins, so the root's default no longer applies there);
-the library gets one reviewed by the library editors. ``sync_*`` makes each workflow exactly
-this, removing tasks added by hand, so ``manage.py sync_branch_groups`` repairs it.
+the library gets one reviewed by the library editors. ``sync_*`` makes each workflow start
+with exactly this approval, removing group approvals added by hand (steps of other kinds, such
+as the clinical review, stay after it), so ``manage.py sync_branch_groups`` repairs it.
 """
 
 from django.contrib.auth.models import Group
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+
+from treatments.governance.services import add_clinical_review
 
 from .models import ClinicBranch
 
@@ -18,15 +21,25 @@ LIBRARY_WORKFLOW = "Library approval"
 
 
 def _approval_task(workflow: Workflow, name: str) -> GroupApprovalTask:
-    """The workflow's one group approval task, created if missing; other tasks are unlinked."""
-    links = list(workflow.workflow_tasks.select_related("task__content_type").order_by("pk"))
-    kept = next((link for link in links if link.task.specific_class is GroupApprovalTask), None)
-    others = WorkflowTask.objects.filter(workflow=workflow)
-    (others.exclude(pk=kept.pk) if kept else others).delete()
+    """The workflow's group approval task, first, created if missing.
+
+    Other group approvals (reviewers added by hand) are unlinked; steps of other kinds, such
+    as the clinical review governance appends (``treatments.governance``), are kept after it.
+    """
+    links = list(
+        workflow.workflow_tasks.select_related("task__content_type").order_by("sort_order")
+    )
+    approvals = [link for link in links if link.task.specific_class is GroupApprovalTask]
+    kept = approvals[0] if approvals else None
+    WorkflowTask.objects.filter(pk__in=[link.pk for link in approvals[1:]]).delete()
     if kept is None:
         task = GroupApprovalTask.objects.create(name=name)
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-        return task
+        kept = WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=-1)
+    others = [link for link in links if link.task.specific_class is not GroupApprovalTask]
+    for order, link in enumerate([kept, *others]):
+        if link.sort_order != order:
+            link.sort_order = order
+            link.save(update_fields=["sort_order"])
     return kept.task.specific
 
 
@@ -45,6 +58,9 @@ def sync_approval_workflow(
         task.name, task.active = f"{group.name} approval", True
         task.save(update_fields=["name", "active"])
     task.groups.set([group])
+    # A person's publish needs a clinical review (treatments.governance): the review is the
+    # last step, so the group's approval leads to it and the reviewer's approval publishes.
+    add_clinical_review(workflow)
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
 

@@ -21,6 +21,9 @@ def api_not_found(request, *args, **kwargs):
 handler500 = "cms.views.server_error"
 
 urlpatterns = [
+    # Before Wagtail's admin: its choosers, bulk confirmations and reports, narrowed to what
+    # a branch's staff may know of (clinics/narrowed_views.py).
+    path("admin/", include("clinics.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/live/", views.live, name="health-live"),

@@ -17,9 +17,9 @@ from .blocks import TreatmentStreamBlock
 # Read statistics and clinical governance keep their models in their own packages; importing
 # them here registers them.
 from .governance.models import ArticleReview, ClinicalReviewer  # noqa: F401
-from .governance.permissions import ReviewedPublishTester
 from .governance.reviews import require_review
 from .governance.workflow import ClinicalReviewTask  # noqa: F401
+from .permissions import TreatmentPagePermissionTester
 from .reads.models import AppliedBatch, DailyRead, ReadTotal  # noqa: F401
 from .serializers import ConditionSerializer
 from .slugs import unique_slug
@@ -60,6 +60,9 @@ class Condition(index.Indexed, models.Model):
 
 class TreatmentLibraryPage(Page):
     """The group's shared library: articles written once, outside every branch's site."""
+
+    # Marks the library for the permission rules (treatments.permissions).
+    is_article_library = True
 
     intro = models.TextField(blank=True)
 
@@ -149,7 +152,9 @@ class TreatmentPage(Page):
         verbose_name = "treatment article"
 
     def permissions_for_user(self, user):
-        return ReviewedPublishTester(user, self)
+        # Every route of Wagtail's admin asks this: the alias and library rules, and the
+        # clinical review before publishing, live there.
+        return TreatmentPagePermissionTester(user, self)
 
     def publish(self, revision, user=None, **kwargs):
         """Publishing by a person needs a clinical review of exactly this content.

@@ -3,10 +3,17 @@ flag, and clinical governance (reviewers, the publish refusal, the review-due re
 explorer's review tag)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.actions.convert_alias import (
+    ConvertAliasPageAction,
+    ConvertAliasPagePermissionError,
+)
+from wagtail.admin.api.actions.convert_alias import ConvertAliasPageAPIAction
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
@@ -19,9 +26,45 @@ from .governance.report import ReviewDueReportView, report_site_ids
 from .governance.reviews import covers, review_of
 from .governance.services import ReviewState, sync_reviewers_group
 from .models import Condition
+from .permissions import can_convert_alias
 from .reads.history import visible_site_ids
 from .reads.report import ReadReportView
 from .review import review_notes, with_review_notes
+
+
+class RuledConvertAliasPageAction(ConvertAliasPageAction):
+    """Wagtail asks only for edit rights to convert an alias; the alias rule asks more."""
+
+    def check(self, skip_permission_checks=False):
+        super().check(skip_permission_checks=skip_permission_checks)
+        if not skip_permission_checks and self.user and not can_convert_alias(self.page, self.user):
+            raise ConvertAliasPagePermissionError(
+                "A library article shown at a branch is not converted into a copy there."
+            )
+
+
+class RuledConvertAliasPageAPIAction(ConvertAliasPageAPIAction):
+    def _action_from_data(self, instance, data):
+        return RuledConvertAliasPageAction(instance, user=self.request.user)
+
+
+class RuledPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The admin API's page actions, with convert_alias under the alias rule; the others
+    (unpublish, move, copy, publish, delete) already ask the page's permission tester."""
+
+    actions = {**PagesAdminAPIViewSet.actions, "convert_alias": RuledConvertAliasPageAPIAction}
+
+
+@hooks.register("construct_admin_api")
+def rule_admin_api_actions(router):
+    router.register_endpoint("pages", RuledPagesAdminAPIViewSet)
+
+
+@hooks.register("before_convert_alias_page")
+def refuse_forking_an_alias(request, page):
+    """The admin's own "Convert this alias" view, under the same rule as the API's action."""
+    if not can_convert_alias(page, request.user):
+        raise PermissionDenied
 
 
 class ConditionChooserViewSet(SnippetChooserViewSet):

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A forged or cut-short admin form answers 400, not 500 (cms/admin_requests.py).
+    "cms.admin_requests.MalformedAdminRequestMiddleware",
     # django-csp, loosened for the admin's inline scripts only (cms/content_policy.py).
     "cms.content_policy.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.

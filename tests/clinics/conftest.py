@@ -3,7 +3,8 @@ import re
 import pytest
 from django.test import Client
 
-from tests.factories import World, build_world
+from tests.factories import ClinicalReviewerFactory, UserFactory, World, build_world
+from treatments.governance.services import sync_reviewers_group
 
 
 @pytest.fixture
@@ -62,3 +63,11 @@ class BrowserClient:
 def as_user():
     """``as_user(user)``: a BrowserClient signed in as ``user``."""
     return BrowserClient
+
+
+@pytest.fixture
+def reviewer(db):
+    """The clinical reviewer, whose approval is every workflow's last step."""
+    reviewer = ClinicalReviewerFactory(user=UserFactory(username="clinical-reviewer"))
+    sync_reviewers_group()
+    return reviewer

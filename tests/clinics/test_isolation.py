@@ -335,8 +335,23 @@ def test_branches_view_refuses_non_library_pages(client, world, admin_user):
 
 
 def test_unpublishing_an_alias_is_refused_with_the_way_to_withdraw(client, world, logins):
-    """Unpublishing would not last (the next library publish restores it), so it is refused."""
+    """Unpublishing would not last (the next library publish restores it), so it is refused;
+    the article's page says how to withdraw it instead."""
     client.force_login(logins.north_moderator)
+
+    response = client.post(f"/admin/pages/{world.north_alias.pk}/unpublish/")
+    assert refused(client, response)
+
+    notice = " ".join(
+        client.get(f"/admin/pages/{world.north_alias.pk}/edit/").content.decode().split()
+    )
+    assert "To stop showing it at this branch, delete this page" in notice
+    assert TreatmentPage.objects.get(pk=world.north_alias.pk).live
+
+
+def test_superuser_unpublishing_an_alias_is_told_the_way_to_withdraw(client, world, admin_user):
+    """A superuser passes the permission rule; the trap is still explained and refused."""
+    client.force_login(admin_user)
 
     response = client.post(f"/admin/pages/{world.north_alias.pk}/unpublish/", follow=True)
 

@@ -11,6 +11,7 @@ from clinics.groups import sync_branch_groups
 from clinics.models import ClinicBranch
 from clinics.workflows import LIBRARY_WORKFLOW
 from tests.clinics.helpers import article_form, refused
+from treatments.governance.workflow import ClinicalReviewTask
 from treatments.models import TreatmentPage
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,11 @@ ARTICLES = "/api/v2/pages/?type=treatments.TreatmentPage&fields=title"
 
 
 def approval_groups(page) -> list[str]:
-    """The groups that review submissions of ``page``, as Wagtail resolves its workflow."""
+    """The groups that approve submissions of ``page`` before clinical review, in order."""
     workflow = page.get_workflow()
-    return [group.name for task in workflow.tasks for group in task.specific.groups.all()]
+    steps = [task.specific for task in workflow.tasks]
+    assert type(steps[-1]).__name__ == "ClinicalReviewTask"  # always last: it publishes
+    return [group.name for task in steps[:-1] for group in task.groups.all()]
 
 
 def test_each_branch_and_the_library_has_its_own_reviewers(world, logins):
@@ -45,7 +48,10 @@ def test_sync_branch_groups_repairs_the_workflow(world):
     call_command("sync_branch_groups", stdout=open("/dev/null", "w"))
 
     assert approval_groups(world.north_own) == ["North moderators"]
-    assert [task.name for task in workflow.tasks] == ["North moderators approval"]
+    assert [task.name for task in workflow.tasks] == [
+        "North moderators approval",
+        "Clinical review",
+    ]
 
     world.north.workflow.delete()
     sync_branch_groups(ClinicBranch.objects.get(pk=world.north.pk))
@@ -57,18 +63,20 @@ def test_rename_and_delete_follow_the_branch(world, logins):
     services.rename_clinic(world.south, name="South Harbour")
     assert Workflow.objects.get(pk=world.south.workflow_id).name == "South Harbour approval"
     task_names = [task.name for task in world.south.workflow.tasks]
-    assert task_names == ["South Harbour moderators approval"]
+    assert task_names == ["South Harbour moderators approval", "Clinical review"]
 
     workflow_id = world.south.workflow_id
     services.delete_clinic(world.south)
 
     assert not Workflow.objects.filter(pk=workflow_id).exists()
     assert not GroupApprovalTask.objects.filter(name__startswith="South").exists()
+    assert ClinicalReviewTask.objects.exists()  # shared by every workflow, kept
     assert Workflow.objects.filter(name=LIBRARY_WORKFLOW).exists()
 
 
-def test_branch_editor_submits_and_his_moderator_approves(world, logins, as_user, client):
-    """The north editor's submission reaches North's moderator only, who approves it live."""
+def test_branch_editor_submits_and_his_moderator_approves(world, logins, as_user, client, reviewer):
+    """The north editor's submission reaches North's moderator only; after his approval the
+    clinical reviewer's puts it live, at North only."""
     index = services.treatment_index(world.north)
     editor = as_user(logins.north_editor)
     add_url = reverse("wagtailadmin_pages:add", args=["treatments", "treatmentpage", index.pk])
@@ -98,6 +106,10 @@ def test_branch_editor_submits_and_his_moderator_approves(world, logins, as_user
     response = moderator.post(approve, {"comment": ""}, form_url="/admin/")
 
     assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live and page.current_workflow_task.name == "Clinical review"
+    review = page.current_workflow_task_state
+    review.task.specific.on_action(review, reviewer.user, "approve")
     page.refresh_from_db()
     assert page.live and not page.workflow_in_progress
     north = [item["title"] for item in client.get(ARTICLES + "&clinic=north").json()["items"]]
