@@ -60,6 +60,10 @@ DIFFERENCES = {
     "TestPageFind.test_find_by_html_path_takes_precedence_over_id": DEMO_CONTENT,
     "TestPageFind.test_find_by_html_path_with_fields": DEMO_CONTENT,
     "TestPageFind.test_find_by_html_path_with_start_and_end_slashes_removed": DEMO_CONTENT,
+    "TestPageFind.test_find_by_id": DEMO_CONTENT,
+    "TestPageListing.test_child_of_filter": DEMO_CONTENT,
+    "TestPageListing.test_child_of_with_type": DEMO_CONTENT,
+    "TestPageListing.test_descendant_of_filter": DEMO_CONTENT,
     "TestPageListing.test_all_nested_fields": DEMO_CONTENT,
     "TestPageListing.test_ancestor_of_filter": DEMO_CONTENT,
     "TestPageListing.test_ancestor_of_home_page_ignores_root": DEMO_CONTENT,
@@ -126,9 +130,9 @@ def test_wagtails_api_tests_replayed_over_our_endpoints(client, world, settings)
     for name, answers in sorted(differing.items()):
         print("DIFF", name, answers[0][0], answers[0][1][:80])  # noqa: T201
     assert sorted(differing) == sorted(DIFFERENCES)  # every other replayed test matches
-    assert REPLAYED - len(DIFFERENCES) == 212
+    assert REPLAYED - len(DIFFERENCES) == 208
     assert collections.Counter(DIFFERENCES.values()) == {
-        DEMO_CONTENT: 35,
+        DEMO_CONTENT: 39,
         TEST_SETUP: 13,
         DELIBERATE: 6,
         MISSING_PAGE_404: 5,

@@ -136,14 +136,22 @@ def _read_method(module, cls_name, method, helpers) -> WagtailTest:
     return test
 
 
+ID_PARAMETERS = ("id", "child_of", "descendant_of", "ancestor_of", "translation_of")
+MISSING_ID = 999999
+
+
 def url_for(request: Request, ids: dict[str, list[int]]) -> str:
     """Our URL for a Wagtail test request: types mapped, run-time values replaced by our ids."""
     params = {}
+    our_ids = {pk for values in ids.values() for pk in values}
     for name, value in request.params.items():
         if name == "type" and isinstance(value, str):
             value = ",".join(TYPES.get(part, part) for part in value.split(","))
         if value is None:  # computed by the test at run time: one of our ids, or a field
             value = "-title" if name == "fields" else ids[request.endpoint][0]
+        elif name in ID_PARAMETERS and str(value).isdigit() and int(value) not in our_ids:
+            # An id of Wagtail's test app: never one of ours, whatever ids this run has.
+            value = MISSING_ID
         params[name] = value
     base = f"/api/v2/{request.endpoint}/"
     if request.view == "detail":
