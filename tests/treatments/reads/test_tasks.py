@@ -7,19 +7,17 @@ lands exactly there. acks_late leaves the killed task unacknowledged; the broker
 to the next worker after the (test-short) visibility timeout.
 """
 
-import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
+from tests import processes
+from tests.processes import ROOT, WAIT, stop, wait_for
 from tests.treatments.reads.helpers import beacon
 from treatments.models import AppliedBatch, DailyRead, ReadTotal
 from treatments.reads import buffer
@@ -27,27 +25,10 @@ from treatments.reads.tasks import refresh_read_stats
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[3]
-WAIT = 60  # an upper bound for a subprocess to reach a point; tests never assert on time
-
-
-def test_database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-test_database_url.__test__ = False
-
 
 def child_env(**extra) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_VISIBILITY_TIMEOUT": "2",
-        **extra,
-    }
+    """A test-short visibility timeout, so a killed worker's task is redelivered quickly."""
+    return processes.child_env(CELERY_VISIBILITY_TIMEOUT="2", **extra)
 
 
 STARTED: list[subprocess.Popen] = []
@@ -108,14 +89,6 @@ def start_command(pause_at: str = "") -> subprocess.Popen:
     return process
 
 
-def wait_for(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
-
-
 def broker() -> redis.Redis:
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
@@ -124,16 +97,6 @@ def broker_idle() -> bool:
     """No task queued and none delivered but unacknowledged."""
     b = broker()
     return b.llen("celery") == 0 and b.hlen("unacked") == 0
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(autouse=True)
