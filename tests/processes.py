@@ -1,5 +1,6 @@
 """Real processes for tests: Celery workers and servers started on loopback, always stopped."""
 
+import json
 import os
 import signal
 import socket
@@ -88,3 +89,27 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def run_on_sqlite(script: str, database: Path, redis_db_base: int) -> dict:
+    """Run ``script`` in a fresh interpreter on a SQLite database; its last line is JSON.
+
+    ``redis_db_base`` gives the script Redis databases of its own, away from this run's.
+    """
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "TEST_REDIS_DB_BASE": str(redis_db_base),
+        "PYTEST_XDIST_WORKER": "gw0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -4,13 +4,7 @@ SQLite searches through its own backend (FTS5, made by the search app's migratio
 refuses the same unindexed orders PostgreSQL's does; the answers must match PostgreSQL's.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.processes import run_on_sqlite
 
 SCRIPT = """
 import json
@@ -65,25 +59,7 @@ cache.clear()
 
 
 def test_search_with_order_and_filters_on_sqlite(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}",
-        # Redis databases of their own, away from this run's caches.
-        "TEST_REDIS_DB_BASE": "12",
-        "PYTEST_XDIST_WORKER": "gw0",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = run_on_sqlite(SCRIPT, tmp_path / "search.sqlite3", redis_db_base=12)
     assert data == {
         "backend": "SQLiteSearchBackend",
         "answers": [

@@ -1,12 +1,6 @@
 """The refresh's bulk upserts on SQLite, the embedded default, as on PostgreSQL."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.processes import run_on_sqlite
 
 SCRIPT = """
 import json
@@ -65,23 +59,5 @@ buffer.redis_client().flushdb()
 
 
 def test_refresh_works_on_sqlite(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'reads.sqlite3'}",
-        # Redis databases of their own, away from this run's buffers.
-        "TEST_REDIS_DB_BASE": "9",
-        "PYTEST_XDIST_WORKER": "gw0",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = run_on_sqlite(SCRIPT, tmp_path / "reads.sqlite3", redis_db_base=9)
     assert data == {"reads": [3, 1], "total": 104, "refreshed": True, "daily": [4]}
