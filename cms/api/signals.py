@@ -72,16 +72,18 @@ def page_tags(pages: Iterable[tuple[int, str]]) -> set[str]:
     return tags
 
 
-def page_changed(sender, instance, **kwargs) -> None:
+def page_changed(sender, instance, **kwargs) -> list[int]:
+    """Outdate the page's answers; returns the ids of the clinics whose tree holds it."""
     tags = page_tags([(instance.pk, instance.path)])
+    sites = [int(tag[1:]) for tag in tags if tag.startswith("l")]
     # Rich text links at those clinics may now resolve elsewhere.
-    documents.bump_generations(documents.links_key(tag[1:]) for tag in tags if tag.startswith("l"))
+    documents.bump_generations(documents.links_key(site) for site in sites)
     invalidate(tags)
+    return sites
 
 
 def page_published_receiver(sender, instance, **kwargs) -> None:
-    page_changed(sender, instance)
-    sites = [int(tag[1:]) for tag in page_tags([(instance.pk, instance.path)]) if tag[0] == "l"]
+    sites = page_changed(sender, instance)
     if sites:
         transaction.on_commit(functools.partial(request_rendering, sites, instance.pk))
 
