@@ -20,8 +20,6 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from ..models import ClinicBranch
-
 LOCAL_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
 
@@ -72,7 +70,10 @@ class LocalContent(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin,
     page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="local_content")
     # The page's branch, kept on the row so rights and listings filter on one column.
     branch = models.ForeignKey(
-        ClinicBranch, on_delete=models.CASCADE, related_name="local_contents", editable=False
+        "clinics.ClinicBranch",
+        on_delete=models.CASCADE,
+        related_name="local_contents",
+        editable=False,
     )
     intro = RichTextField(
         blank=True, features=LOCAL_TEXT_FEATURES, help_text="Shown before the shared text."
