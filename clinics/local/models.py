@@ -26,7 +26,9 @@ LOCAL_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 class Practitioner(index.Indexed, models.Model):
     """Someone who performs treatments at one branch, named on that branch's articles."""
 
-    branch = models.ForeignKey(ClinicBranch, on_delete=models.CASCADE, related_name="practitioners")
+    branch = models.ForeignKey(
+        "clinics.ClinicBranch", on_delete=models.CASCADE, related_name="practitioners"
+    )
     name = models.CharField(max_length=255)
     title = models.CharField(
         max_length=255, blank=True, help_text='For example "Physiotherapist, MSc".'
