@@ -16,8 +16,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
-from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -52,31 +57,42 @@ def within_reach(view, policy):
 
 
 class NarrowedChooserMixin:
-    def get_object_list(self):
+    """The chooser lists, and returns, only objects of the user's branches."""
+
+    def reachable(self):
         policy = BranchContentPolicy(self.model_class)
         return policy.instances_user_has_any_permission_for(self.request.user, ["choose"])
 
 
 class NarrowedChooseView(NarrowedChooserMixin, ChooseView):
-    pass
+    def get_object_list(self):
+        return self.reachable()
 
 
 class NarrowedChooseResultsView(NarrowedChooserMixin, ChooseResultsView):
-    pass
+    def get_object_list(self):
+        return self.reachable()
 
 
-class NarrowedChosenView(ChosenView):
+class NarrowedChosenView(NarrowedChooserMixin, SnippetChosenView):
     def get_object(self, pk):
-        policy = BranchContentPolicy(self.model_class)
-        return policy.instances_user_has_any_permission_for(self.request.user, ["choose"]).get(
-            pk=pk
-        )
+        return self.reachable().get(pk=pk)
 
 
-class BranchChooserViewSet(ChooserViewSet):
+class NarrowedChosenMultipleView(NarrowedChooserMixin, SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return self.reachable().filter(pk__in=[pk for pk in pks if str(pk).isdigit()])
+
+
+class BranchChooserViewSet(SnippetChooserViewSet):
     choose_view_class = NarrowedChooseView
     choose_results_view_class = NarrowedChooseResultsView
     chosen_view_class = NarrowedChosenView
+    chosen_multiple_view_class = NarrowedChosenMultipleView
+
+    def get_urlpatterns(self):
+        # No creation from a chooser: a practitioner is made in its own form, for a branch.
+        return [p for p in super().get_urlpatterns() if p.name != "create"]
 
 
 class BranchSnippetViewSet(SnippetViewSet):
@@ -94,14 +110,6 @@ class BranchSnippetViewSet(SnippetViewSet):
         for pattern in patterns:
             pattern.callback = within_reach(pattern.callback, self.permission_policy)
         return patterns
-
-    @property
-    def chooser_viewset(self):
-        viewset = super().chooser_viewset
-        # The chooser's URLs take the object's id too.
-        for pattern in viewset.get_urlpatterns():
-            pattern.callback = within_reach(pattern.callback, self.permission_policy)
-        return viewset
 
 
 class PractitionerViewSet(BranchSnippetViewSet):
