@@ -8,6 +8,8 @@ class ClinicsConfig(AppConfig):
     def ready(self):
         from . import signals
         from .listing_filters import narrow_page_listing_filters
+        from .local import signals as local_signals
 
         narrow_page_listing_filters()
         signals.connect()
+        local_signals.connect()

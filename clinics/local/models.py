@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -19,6 +20,8 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+
+from treatments.models import TreatmentPage
 
 LOCAL_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -59,7 +62,9 @@ class Practitioner(index.Indexed, models.Model):
                 raise ValidationError({"photo": "Choose a picture from the branch's collection."})
 
 
-class LocalContent(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+class LocalContent(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
     """One branch's additions to one offered article (an alias page), never its shared text.
 
     Drafts, revisions and approval by the branch's moderators come from Wagtail's mixins; the
@@ -116,6 +121,10 @@ class LocalContent(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin,
         FieldPanel("closing"),
     ]
 
+    # The article as this branch shows it, for the partner API's search at the branch
+    # (cms.api.filters): the shared text less the hidden questions, plus the local text.
+    search_fields = [index.SearchField("article_text_here"), index.FilterField("id")]
+
     class Meta:
         verbose_name = "local content"
         verbose_name_plural = "local content"
@@ -131,6 +140,23 @@ class LocalContent(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin,
         """The branch's own local-content workflow: its moderators approve, no one else."""
         workflow = self.branch.local_workflow if self.branch_id else None
         return workflow if workflow is not None and workflow.active else None
+
+    def article_text_here(self) -> str:
+        """Every searchable word of the article at this branch (indexed on publish)."""
+        article = TreatmentPage.objects.filter(pk=self.page_id).first()
+        if article is None:
+            return ""
+        hidden = set(self.hidden_questions or [])
+        parts = [article.title, article.summary]
+        parts += [name.name for name in article.other_names.all()]
+        parts += [condition.name for condition in article.conditions.all()]
+        for child in article.body:
+            if child.id not in hidden:
+                parts += child.block.get_searchable_content(child.value)
+        parts += [strip_tags(self.intro), strip_tags(self.closing)]
+        parts += [self.offered_times, self.price_note]
+        parts += [str(link.practitioner) for link in self.practitioners.all()]
+        return "\n".join(str(part) for part in parts if part)
 
     def with_content_json(self, content):
         """A revision restores the local text, never the review state (see the class)."""

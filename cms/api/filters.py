@@ -23,6 +23,8 @@ from cms.sites import UnknownClinic, find_clinic, is_clinic_site
 from treatments.models import ReadTotal
 from treatments.selectors import original_id_expression
 
+from .local import local_page_ids, search_as_shown
+
 # PostgreSQL's integer column range: a page id outside it is never a page.
 MAX_ID = 2**31 - 1
 MAX_PARAM_LENGTH = 1_000
@@ -288,6 +290,13 @@ class ClinicSearchFilter(BaseFilterBackend):
         operator = request.GET.get("search_operator") or None
         candidates = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
         backend = get_search_backend()
+        # Articles with a branch's live local part are searched as that branch shows them
+        # (cms.api.local): local text found, hidden questions not.
+        localised = local_page_ids(candidates)
+        if localised:
+            return search_as_shown(
+                backend, query, queryset, candidates, localised, operator, "order" in request.GET
+            )
         if "order" not in request.GET:
             return backend.search(query, candidates, operator=operator)
         found = backend.search(

@@ -8,7 +8,7 @@ and the photos with the answer's other images), so a listing costs the same for 
 for 100. Drafts never show: only live local content is read.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
@@ -98,3 +98,47 @@ def without_hidden_questions(page, data: dict) -> dict:
     hidden = set(local.hidden_questions)
     data["body"] = [block for block in data["body"] if block.get("id") not in hidden]
     return data
+
+
+def local_page_ids(candidates: QuerySet) -> set[int]:
+    """The candidates with a live local part: search judges them by its entry, not theirs."""
+    return set(
+        LocalContent.objects.filter(live=True, page_id__in=candidates.values("pk")).values_list(
+            "page_id", flat=True
+        )
+    )
+
+
+def search_as_shown(
+    backend, query, queryset, candidates, localised: set[int], operator, ordered: bool
+):
+    """``?search=`` when some articles have a local part at this clinic.
+
+    Those articles are found through their local part's entry (the shared text less hidden
+    questions, plus the local text: ``LocalContent.article_text_here``), the others through
+    their own, so a word of North's local intro finds the article at North only, and a hidden
+    question's words do not find it there. Without ``order``, pages found by their own entry
+    come first in relevance order, then those found by their local part's, in theirs.
+    """
+    relevance = not ordered
+    shared = backend.search(
+        query,
+        candidates.exclude(pk__in=localised).only("pk"),
+        operator=operator,
+        order_by_relevance=relevance,
+    )
+    entries = LocalContent.objects.filter(
+        pk__in=LocalContent.objects.filter(live=True, page_id__in=localised).values("pk")
+    )
+    local = backend.search(
+        query, entries.only("pk", "page_id"), operator=operator, order_by_relevance=relevance
+    )
+    ids = [item.pk for item in shared] + [item.page_id for item in local]
+    if ordered:
+        return queryset.filter(pk__in=ids)
+    if not ids:
+        return queryset.none()
+    position = Case(
+        *[When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)], output_field=IntegerField()
+    )
+    return queryset.filter(pk__in=ids).order_by(position)
