@@ -15,13 +15,16 @@
   moves (which change URLs below the moved page), clinical reviews and reviewers (articles'
   ``structured_data`` shows them): everything (``g``). A clinic's settings: its pages answers
   too (``s``: its address and hours are in its articles' ``structured_data``).
+- A branch's local content (``clinics.local``) published, unpublished or deleted, or a
+  practitioner it names renamed or removed: that article's answer and the branch's listings
+  (``p``, ``l``) and the branch's documents (its generation).
 """
 
 import functools
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -41,7 +44,7 @@ from wagtail.signals import (
     unpublished,
 )
 
-from clinics.local.models import LocalContent
+from clinics.local.models import LocalContent, Practitioner
 from treatments.models import ArticleReview, ClinicalReviewer, Condition, ReadTotal
 from treatments.reads.events import read_totals_refreshed
 from treatments.selectors import pages_showing
@@ -129,6 +132,16 @@ def local_content_changed(sender, instance, **kwargs) -> None:
         transaction.on_commit(functools.partial(request_rendering, sites, page.pk))
 
 
+def practitioner_changed(sender, instance, **kwargs) -> None:
+    """A practitioner renamed or removed: the answers of the articles whose live local part
+    names them (a new practitioner is on none yet)."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    named = LocalContent.objects.filter(live=True, practitioners__practitioner=instance)
+    for local in named.distinct():
+        local_content_changed(LocalContent, local)
+
+
 def everything_changed(sender=None, **kwargs) -> None:
     documents.bump_generations([documents.ALL])
     invalidate([EVERYTHING])
@@ -191,3 +204,7 @@ def connect() -> None:
     post_delete.connect(
         local_content_changed, sender=LocalContent, dispatch_uid="api-cache-local-deleted"
     )
+    for signal in (post_save, pre_delete):
+        signal.connect(
+            practitioner_changed, sender=Practitioner, dispatch_uid=f"api-cache-{signal!r}-person"
+        )

@@ -144,3 +144,18 @@ def test_hidden_questions_do_not_find_the_article_at_that_branch(client, world):
     assert search(client, "north", "pregnant") == []
     assert search(client, "south", "pregnant") == [world.south_alias.pk]
     assert search(client, "north", "cramp") == [world.north_alias.pk]
+
+
+def test_renaming_a_practitioner_changes_the_answer(client, world, settings):
+    settings.API_SERVER_CACHE = True
+    settings.API_DELIVERY_DOCUMENTS = True
+    cache.clear()
+    north_local(world)
+    url = f"{PAGES}{world.north_alias.pk}/?clinic=north"
+    assert client.get(url).json()["local"]["practitioners"][0]["name"] == "Dr Lena Berg"
+    person = Practitioner.objects.get(branch=world.north)
+    person.name = "Dr Lena Berg-Lind"
+    person.save()
+    assert client.get(url).json()["local"]["practitioners"][0]["name"] == "Dr Lena Berg-Lind"
+    person.delete()
+    assert client.get(url).json()["local"]["practitioners"] == []
