@@ -116,3 +116,24 @@ def narrowed_snippet_bulk_actions():
         models = [LocalContent, Practitioner]
 
     return [BranchDeleteBulkAction]
+
+
+def local_content_actions(page, user) -> dict:
+    """For the offered article's read-only view: the local part's link, state and drift."""
+    if not is_offered_article(page):
+        return {}
+    local = local_content_of(page)
+    if local is None:
+        if not local_content_policy.user_has_permission(user, "add"):
+            return {}
+        add = reverse("wagtailsnippets_clinics_localcontent:add")
+        return {"url": f"{add}?page_choice={page.pk}", "label": "Add local content"}
+    if not local_content_policy.user_has_permission_for_instance(user, "view", local):
+        return {}
+    return {
+        "url": reverse("wagtailsnippets_clinics_localcontent:edit", args=[local.pk]),
+        "label": "Edit local content",
+        "local": local,
+        "stale": is_stale(local),
+        "drift_url": reverse("clinics_local_drift", args=[local.pk]),
+    }

@@ -185,9 +185,8 @@ class LocalPractitioner(Orderable):
 
     def clean(self):
         super().clean()
-        if (
-            self.practitioner_id
-            and self.local.branch_id
-            and self.practitioner.branch_id != self.local.branch_id
-        ):
+        # Unset while a new local part's form is validated (its form narrows the choice then).
+        local = getattr(self, "local", None)
+        branch_id = local.branch_id if local is not None else None
+        if self.practitioner_id and branch_id and self.practitioner.branch_id != branch_id:
             raise ValidationError({"practitioner": "Choose one of this branch's practitioners."})

@@ -2,6 +2,7 @@
 
 from django import template
 
+from clinics.local.hooks import local_content_actions
 from clinics.models import Withdrawal
 
 register = template.Library()
@@ -18,3 +19,9 @@ def alias_rights(context, page) -> dict[str, bool]:
         "withdraw": page.permissions_for_user(user).can_delete(),
         "withdrawn_at": withdrawal.withdrawn_at if withdrawal else None,
     }
+
+
+@register.simple_tag(takes_context=True)
+def local_content(context, page) -> dict:
+    """The branch's local part of an offered article, as its staff may reach it."""
+    return local_content_actions(page, context["request"].user)

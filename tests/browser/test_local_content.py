@@ -91,6 +91,9 @@ def north_editor_writes_local_content(browser, live_server, alias, hidden_questi
     page.fill("textarea[name=price_note]", "A session costs 60 EUR.")
     page.get_by_label(hidden_question).check()
     shot(page, "02-north-editor-local-form")
+    # A new local part is saved as a draft first; its branch's workflow then takes it.
+    page.locator("footer").get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("created")).to_be_visible()
     page.locator("footer").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Submit to North local content approval").click()
     expect(page.get_by_text("submitted")).to_be_visible()

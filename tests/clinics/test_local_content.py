@@ -167,22 +167,38 @@ def test_report_lists_per_article_and_branch_what_is_local_and_stale(world, logi
 
 def test_north_editor_creates_and_edits_north_local_content_in_the_admin(world, logins, as_user):
     question_ids = with_questions(world.article)
+    own = Practitioner.objects.create(branch=world.north, name="Dr Nora North")
+    other = Practitioner.objects.create(branch=world.south, name="Dr Sam South")
     editor = as_user(logins.north_editor)
     add = f"{SNIPPETS}add/?page_choice={world.north_alias.pk}"
     form = editor.get(add).content.decode()
     assert "Is it safe while pregnant?" in form  # the shared questions, as checkboxes
 
-    data = {
-        **edit_form(None),
-        "page_choice": str(world.north_alias.pk),
-        "hidden_questions": [question_ids[1]],
-    }
-    response = editor.post(f"{SNIPPETS}add/", data, form_url=add)
+    assert "Dr Nora North" in form and "Dr Sam South" not in form
+
+    def data(person):
+        return {
+            **edit_form(None),
+            "page_choice": str(world.north_alias.pk),
+            "hidden_questions": [question_ids[1]],
+            "practitioners-TOTAL_FORMS": "1",
+            "practitioners-0-practitioner": str(person.pk),
+            "practitioners-0-ORDER": "1",
+            "practitioners-0-id": "",
+            "practitioners-0-DELETE": "",
+        }
+
+    refused = editor.post(f"{SNIPPETS}add/", data(other), form_url=add)
+    assert refused.status_code == 200  # the form again, with the error
+    assert not LocalContent.objects.filter(page=world.north_alias).exists()
+
+    response = editor.post(f"{SNIPPETS}add/", data(own), form_url=add)
     assert response.status_code == 302, response.content.decode()[:2000]
     local = LocalContent.objects.get(page=world.north_alias)
     assert local.branch == world.north
     assert local.live is False  # a draft: the editor submits, the moderator publishes
     assert local.hidden_questions == [question_ids[1]]
+    assert [link.practitioner for link in local.practitioners.all()] == [own]
     assert (
         local.reviewed_against_id == TreatmentPage.objects.get(pk=world.article.pk).live_revision_id
     )
