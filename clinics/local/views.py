@@ -37,6 +37,14 @@ class DriftView(WagtailAdminTemplateMixin, TemplateView):
     def get_header_title(self):
         return f"Library changes to {self.local.page.title} since {self.local.branch} reviewed"
 
+    def get_breadcrumbs_items(self):
+        edit_url = reverse("wagtailsnippets_clinics_localcontent:edit", args=[self.local.pk])
+        return [
+            *self.breadcrumbs_items,
+            {"url": edit_url, "label": str(self.local)},
+            {"url": "", "label": "Library changes"},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         parts = comparison(self.local)
@@ -91,6 +99,9 @@ class LocalContentReportView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "clinics/local/report.html"
     header_icon = "doc-full"
     page_title = "Local content report"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": "Local content"}]
 
     def dispatch(self, request, *args, **kwargs):
         if not may_read_report(request.user):

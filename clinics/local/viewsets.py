@@ -156,7 +156,11 @@ class LocalContentViewSet(BranchSnippetViewSet):
     icon = "doc-full"
     add_view_class = LocalContentCreateView
     edit_view_class = LocalContentEditView
-    list_display = ["__str__", Column("branch", label="Branch"), "live"]
+    list_display = [
+        "__str__",
+        Column("branch", label="Branch"),
+        Column("status_string", label="Status"),
+    ]
     edit_handler = ObjectList(LocalContent.panels, base_form_class=LocalContentForm)
 
     def get_queryset(self, request):

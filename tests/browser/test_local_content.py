@@ -7,6 +7,8 @@ the article; North's editor sees the drift, compares the library text then and n
 the local part reviewed. Screenshots: SCREENSHOT_DIR (the lead's notes by default).
 """
 
+import html
+import json
 import os
 
 import pytest
@@ -31,9 +33,9 @@ SHOTS = os.environ.get("SCREENSHOT_DIR", "/work/notes/shots")
 LOCAL_PARAGRAPH = "At our North clinic, Nora treats on the harbour side every Tuesday."
 
 
-def shot(page, name):
+def shot(page, name, full_page=True):
     if SHOTS and os.path.isdir(SHOTS):
-        page.screenshot(path=f"{SHOTS}/local-{name}.png", full_page=True)
+        page.screenshot(path=f"{SHOTS}/local-{name}.png", full_page=full_page)
 
 
 @pytest.fixture
@@ -119,8 +121,11 @@ def library_editor_publishes_a_change(browser, live_server, seed):
     page.get_by_role("button", name="Submit to Library approval").click()
     expect(page.get_by_text("submitted for moderation")).to_be_visible()
     approve_first_review(page)
-    context.close()
     clinical_review_approves(seed.title)
+    page.goto(f"{live_server.url}/admin/reports/local-content/")
+    expect(page.locator("tr[data-branch=North]")).to_contain_text("Stale: library changed")
+    shot(page, "09-library-editor-local-content-report")
+    context.close()
 
 
 def north_editor_reviews_drift(browser, live_server, alias):
@@ -129,7 +134,7 @@ def north_editor_reviews_drift(browser, live_server, alias):
     expect(page.get_by_text("The library changed this article")).to_be_visible()
     page.get_by_role("link", name="Edit local content").click()
     expect(page.get_by_text("Compare the library text then and now")).to_be_visible()
-    shot(page, "06-north-editor-drift-banner")
+    shot(page, "06-north-editor-drift-banner", full_page=False)
     page.get_by_role("link", name="Compare the library text then and now").click()
     expect(page.locator("[data-drift=stale]")).to_be_visible()
     changed = page.locator("tr[data-changed]")
@@ -138,7 +143,10 @@ def north_editor_reviews_drift(browser, live_server, alias):
     shot(page, "07-north-editor-comparison")
     page.get_by_role("button", name="Mark reviewed").click()
     expect(page.get_by_text("marked reviewed")).to_be_visible()
-    shot(page, "08-north-editor-reviewed")
+    page.goto(f"{live_server.url}/admin/pages/{alias.pk}/edit/")
+    expect(page.locator("[data-local-content]")).to_contain_text("Published")
+    expect(page.locator("[data-local-stale]")).to_have_count(0)
+    shot(page, "08-north-editor-reviewed", full_page=False)
     context.close()
 
 
@@ -169,8 +177,16 @@ def test_north_local_content_from_writing_to_drift(browser, live_server, demo):
     assert "Nora" not in str(south)
 
     context, page = session(browser, live_server, "north-editor")
-    page.goto(f"{live_server.url}/api/v2/pages/{north_alias.pk}/?clinic=north&fields=local")
-    shot(page, "05-api-north-local")
+    answers = {
+        clinic: api_article(live_server, clinic, alias.pk)["local"]
+        for clinic, alias in (("north", north_alias), ("south", south_alias))
+    }
+    page.set_content(
+        "<h1>GET /api/v2/pages/&lt;id&gt;/?clinic=north | south: the local part</h1><pre>"
+        + html.escape(json.dumps(answers, indent=2))
+        + "</pre>"
+    )
+    shot(page, "05-api-north-and-south-local")
     context.close()
 
     library_editor_publishes_a_change(browser, live_server, seed)
