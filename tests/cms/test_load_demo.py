@@ -171,3 +171,35 @@ def test_load_demo_takes_the_seed_through_clinical_review(monkeypatch):
 
     assert "already reviewed" in load_demo()
     assert ArticleReview.objects.get(page=seed).last_reviewed == review.last_reviewed
+
+
+@pytest.mark.django_db
+def test_load_demo_gives_north_local_content_and_south_none(monkeypatch, client):
+    """North: a published, reviewed local introduction, practitioner and price note on the
+    seed; South none. Re-running keeps what North's editors changed."""
+    from clinics.local.drift import is_stale
+    from clinics.local.models import LocalContent, Practitioner
+
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-123")
+    out = load_demo()
+    assert "Local content on the seed article at North: published" in out
+
+    (local,) = LocalContent.objects.select_related("branch__site")
+    assert str(local.branch) == "North"
+    assert local.live and not is_stale(local)
+    assert "At our North clinic" in local.intro
+    assert local.price_note.startswith("A 30-minute session costs 60 EUR")
+    assert [link.practitioner.name for link in local.practitioners.all()] == ["Dr Lena Berg"]
+
+    LocalContent.objects.filter(pk=local.pk).update(price_note="Changed by North")
+    assert "Local content" not in load_demo()
+    assert LocalContent.objects.get().price_note == "Changed by North"
+    assert Practitioner.objects.count() == 1
+
+    seed = TreatmentPage.objects.get(alias_of__isnull=True)
+    north, south = (
+        client.get(f"/api/v2/pages/{alias.pk}/?clinic={alias.get_site().root_page.slug}").json()
+        for alias in TreatmentPage.objects.filter(alias_of=seed).order_by("path")
+    )
+    assert north["local"]["practitioners"][0]["name"] == "Dr Lena Berg"
+    assert south["local"] is None
