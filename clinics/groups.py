@@ -23,7 +23,7 @@ from wagtail.models import (
 from treatments.models import Condition
 from treatments.services import get_or_create_library
 
-from .models import ClinicBranch, ClinicSettings
+from .models import ClinicBranch, ClinicSettings, LocalContent
 from .workflows import sync_branch_workflow, sync_library_workflow
 
 LIBRARY_EDITORS = "Library editors"
@@ -113,16 +113,21 @@ def sync_branch_groups(branch: ClinicBranch) -> None:
     workflow is repaired with them.
     """
     home = branch.site.root_page
-    for group, page_actions, media_actions, collection_actions in (
-        (branch.editors, EDITOR_PAGE_ACTIONS, EDITOR_MEDIA_ACTIONS, []),
+    # Wagtail's snippet action menu shows "Publish" and "Unpublish" to holders of the model's
+    # publish permission; which local content they may publish is the branch rule's
+    # (clinics.local.permissions), so this global right reaches only their branch's.
+    local_publish = _model_permissions(LocalContent, ["publish"])
+    for group, extra, page_actions, media_actions, collection_actions in (
+        (branch.editors, [], EDITOR_PAGE_ACTIONS, EDITOR_MEDIA_ACTIONS, []),
         (
             branch.moderators,
+            local_publish,
             MODERATOR_PAGE_ACTIONS,
             MODERATOR_MEDIA_ACTIONS,
             MODERATOR_COLLECTION_ACTIONS,
         ),
     ):
-        _admin_only(group)
+        _admin_only(group, *extra)
         _set_page_permissions(group, home, page_actions)
         _set_collection_permissions(group, branch.collection, media_actions, collection_actions)
         _set_settings_permission(group, branch.site)

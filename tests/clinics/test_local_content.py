@@ -342,3 +342,22 @@ def test_the_local_workflow_follows_the_branch(world):
     assert workflow.name == "Northside local content approval"
     delete_clinic(world.north)
     assert not type(workflow).objects.filter(pk=workflow.pk).exists()
+
+
+def test_north_moderator_publishes_directly_and_north_editor_cannot(world, logins, as_user):
+    local = north_local(world)
+    url = f"{SNIPPETS}edit/{local.pk}/"
+    publish = {"action-publish": "action-publish"}
+
+    editor = as_user(logins.north_editor)
+    assert 'name="action-publish"' not in editor.get(url).content.decode()
+    editor.post(url, {**edit_form(local, price_note="Editor's price"), **publish}, form_url=url)
+    assert LocalContent.objects.get(pk=local.pk).price_note == "60 EUR a session"
+
+    moderator = as_user(logins.north_moderator)
+    assert 'name="action-publish"' in moderator.get(url).content.decode()
+    response = moderator.post(
+        url, {**edit_form(local, price_note="70 EUR"), **publish}, form_url=url
+    )
+    assert response.status_code == 302
+    assert LocalContent.objects.get(pk=local.pk).price_note == "70 EUR"

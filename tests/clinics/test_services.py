@@ -67,8 +67,14 @@ def test_branch_groups_get_exactly_their_branch_permissions():
         for a in ("add", "change", "choose", "delete")
         for m in ("image", "document")
     } | {(coll, f"{a}_collection") for a in ("add", "change", "delete")}
+    # Moderators' global publish right on local content is narrowed to their branch by the
+    # local content policy (clinics.local.permissions).
+    assert list(branch.editors.permissions.values_list("codename", flat=True)) == ["access_admin"]
+    assert sorted(branch.moderators.permissions.values_list("codename", flat=True)) == [
+        "access_admin",
+        "publish_localcontent",
+    ]
     for group in (branch.editors, branch.moderators):
-        assert list(group.permissions.values_list("codename", flat=True)) == ["access_admin"]
         assert list(
             GroupSitePermission.objects.filter(group=group).values_list(
                 "site_id", "permission__codename"
