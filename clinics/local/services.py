@@ -23,8 +23,11 @@ def prepare_local_content(local: LocalContent) -> LocalContent:
     if branch is None:
         raise LocalContentError("This article is not shown at any branch.")
     local.branch = branch
-    if local.pk is None and local.reviewed_against_id is None:
-        local.reviewed_against_id = original_of(page).live_revision_id
+    if local.pk is None:
+        # Wagtail's default is live: a new row would show before anyone approved it.
+        local.live = False
+        if local.reviewed_against_id is None:
+            local.reviewed_against_id = original_of(page).live_revision_id
     return local
 
 
