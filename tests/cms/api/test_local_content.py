@@ -132,6 +132,12 @@ def test_local_text_is_searchable_at_its_branch_only(client, world):
     north_local(world, intro="<p>Our harbourside physiotherapists.</p>")
     assert search(client, "north", "harbourside") == [world.north_alias.pk]
     assert search(client, "south", "harbourside") == []
+    assert search(client, "north", "harbourside&order=-first_published_at") == [
+        world.north_alias.pk
+    ]
+    assert search(client, "north", "harbourside+nowhereword&search_operator=or") == [
+        world.north_alias.pk
+    ]
     # The shared text is still found at both.
     title_word = world.article.title.split()[0]
     assert world.north_alias.pk in search(client, "north", title_word)
