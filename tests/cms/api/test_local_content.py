@@ -165,3 +165,43 @@ def test_renaming_a_practitioner_changes_the_answer(client, world, settings):
     assert client.get(url).json()["local"]["practitioners"][0]["name"] == "Dr Lena Berg-Lind"
     person.delete()
     assert client.get(url).json()["local"]["practitioners"] == []
+
+
+def offer_more_with_local(world, count: int) -> None:
+    """``count`` more library articles offered at North, each with a published local part."""
+    from clinics.offering import offer_article
+    from tests.factories import TreatmentPageFactory, reviewed
+
+    person = Practitioner.objects.get_or_create(branch=world.north, name="Dr Lena Berg")[0]
+    start = LocalContent.objects.count()
+    for n in range(start, start + count):
+        article = TreatmentPageFactory(parent=world.library, title=f"Article {n}", slug=f"a-{n}")
+        article.save_revision().publish()
+        (alias,) = offer_article(reviewed(article), [world.north])
+        publish_local_content(alias, intro=f"<p>Local {n}</p>", practitioners=[person])
+
+
+def listing_queries(client, with_local: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(f"{ARTICLES}&clinic=north&limit=1")  # warm per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        items = listing(client, "north")
+    local = [item["local"] for item in items if item["local"]]
+    assert len(local) == with_local
+    assert all(part["practitioners"][0]["name"] == "Dr Lena Berg" for part in local)
+    return len(queries)
+
+
+def test_the_local_part_costs_the_same_queries_for_2_and_8_articles(client, world, settings):
+    """Serializers' path (documents off, cache off): no query per article or practitioner."""
+    settings.API_DELIVERY_DOCUMENTS = False
+    settings.API_SERVER_CACHE = False
+    north_local(world)
+    offer_more_with_local(world, 1)
+    few = listing_queries(client, 2)
+    offer_more_with_local(world, 6)
+    cache.clear()
+    many = listing_queries(client, 8)
+    assert few == many
