@@ -155,6 +155,8 @@ class LocalContentViewSet(BranchSnippetViewSet):
     model = LocalContent
     icon = "doc-full"
     add_view_class = LocalContentCreateView
+    # One local part per article: a copy would have no article to belong to.
+    copy_view_enabled = False
     edit_view_class = LocalContentEditView
     list_display = [
         "__str__",

@@ -216,7 +216,6 @@ def test_another_branch_and_the_library_cannot_reach_north_local_content(world, 
         f"{SNIPPETS}usage/{local.pk}/",
         f"{SNIPPETS}unpublish/{local.pk}/",
         f"{SNIPPETS}lock/{local.pk}/",
-        f"{SNIPPETS}copy/{local.pk}/",
         f"{SNIPPETS}workflow_history/{local.pk}/",
         f"{SNIPPETS}history/{local.pk}/revisions/compare/earliest...{revision.pk}/",
         f"{SNIPPETS}history/{local.pk}/revisions/{revision.pk}/revert/",
@@ -361,3 +360,30 @@ def test_north_moderator_publishes_directly_and_north_editor_cannot(world, login
     )
     assert response.status_code == 302
     assert LocalContent.objects.get(pk=local.pk).price_note == "70 EUR"
+
+
+def test_a_practitioner_is_created_for_the_editor_branch_only(world, logins, as_user):
+    editor = as_user(logins.south_editor)
+    add = f"{PRACTITIONERS}add/"
+    form = editor.get(add).content.decode()
+    assert f'value="{world.south.pk}"' in form and f'value="{world.north.pk}"' not in form
+    data = {"name": "Dr Intruder", "title": "", "photo": ""}
+    editor.post(add, {**data, "branch": str(world.north.pk)}, form_url=add)
+    assert not Practitioner.objects.filter(name="Dr Intruder").exists()
+    response = editor.post(add, {**data, "branch": str(world.south.pk)}, form_url=add)
+    assert response.status_code == 302
+    assert Practitioner.objects.get(name="Dr Intruder").branch == world.south
+
+
+def test_a_practitioner_photo_comes_from_the_branch_collection(world, logins, as_user):
+    from tests.factories import ImageFactory
+
+    north_photo = ImageFactory(collection=world.north.collection, title="North photo")
+    south_photo = ImageFactory(collection=world.south.collection, title="South photo")
+    editor = as_user(logins.south_editor)
+    add = f"{PRACTITIONERS}add/"
+    data = {"name": "Dr Sam South", "title": "", "branch": str(world.south.pk)}
+    editor.post(add, {**data, "photo": str(north_photo.pk)}, form_url=add)
+    assert not Practitioner.objects.filter(name="Dr Sam South").exists()
+    editor.post(add, {**data, "photo": str(south_photo.pk)}, form_url=add)
+    assert Practitioner.objects.get(name="Dr Sam South").photo == south_photo
