@@ -25,9 +25,14 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import (
     CreateView,
+    DeleteView,
     EditView,
+    LockView,
+    RevisionsUnscheduleView,
     SnippetViewSet,
     SnippetViewSetGroup,
+    UnlockView,
+    UnpublishView,
 )
 
 from .drift import is_stale
@@ -112,12 +117,31 @@ class BranchSnippetViewSet(SnippetViewSet):
         return patterns
 
 
+class PerInstanceRightsMixin:
+    """Rights asked of the URL's object, not of the model: Wagtail asks some (publish,
+    unpublish, delete, lock) per model, which would let a moderator of South publish North's
+    local part he may edit as North's editor."""
+
+    def user_has_permission(self, permission):
+        # Some views take the id out of their keyword arguments in setup() (``self.pk``).
+        pk = self.kwargs.get("pk", getattr(self, "pk", None))
+        found = self.model.objects.filter(pk=unquote(str(pk))).first() if pk else None
+        if found is None:
+            return super().user_has_permission(permission)
+        return self.user_has_permission_for_instance(permission, found)
+
+
+def per_instance(view_class):
+    return type(view_class.__name__, (PerInstanceRightsMixin, view_class), {})
+
+
 class PractitionerViewSet(BranchSnippetViewSet):
     model = Practitioner
     icon = "user"
     list_display = ["name", "title", "branch"]
     search_fields = ["name"]
     edit_handler = ObjectList(Practitioner.panels, base_form_class=PractitionerForm)
+    delete_view_class = per_instance(DeleteView)
 
 
 class LocalContentCreateView(CreateView):
@@ -130,8 +154,17 @@ class LocalContentCreateView(CreateView):
         return initial
 
 
-class LocalContentEditView(EditView):
+class LocalContentEditView(PerInstanceRightsMixin, EditView):
     """The drift banner: the library text changed since the branch last reviewed its part."""
+
+    def get_available_actions(self):
+        # Wagtail offers "publish" to holders of the right on any local content.
+        actions = list(super().get_available_actions())
+        if "publish" in actions and not self.user_has_permission_for_instance(
+            "publish", self.live_object
+        ):
+            actions.remove("publish")
+        return actions
 
     def get(self, request, *args, **kwargs):
         if is_stale(self.live_object):
@@ -157,6 +190,11 @@ class LocalContentViewSet(BranchSnippetViewSet):
     add_view_class = LocalContentCreateView
     # One local part per article: a copy would have no article to belong to.
     copy_view_enabled = False
+    delete_view_class = per_instance(DeleteView)
+    unpublish_view_class = per_instance(UnpublishView)
+    lock_view_class = per_instance(LockView)
+    unlock_view_class = per_instance(UnlockView)
+    revisions_unschedule_view_class = per_instance(RevisionsUnscheduleView)
     edit_view_class = LocalContentEditView
     list_display = [
         "__str__",

@@ -387,3 +387,19 @@ def test_a_practitioner_photo_comes_from_the_branch_collection(world, logins, as
     assert not Practitioner.objects.filter(name="Dr Sam South").exists()
     editor.post(add, {**data, "photo": str(south_photo.pk)}, form_url=add)
     assert Practitioner.objects.get(name="Dr Sam South").photo == south_photo
+
+
+def test_a_south_moderator_who_edits_at_north_publishes_only_south(world, logins, as_user):
+    """Rights are per branch even for one person in two branches' groups."""
+    local = north_local(world)
+    both = logins.south_moderator
+    both.groups.add(world.north.editors)
+    client = as_user(both)
+    url = f"{SNIPPETS}edit/{local.pk}/"
+    assert client.get(url).status_code == 200  # North's editor may edit
+    publish = {"action-publish": "action-publish"}
+    client.post(url, {**edit_form(local, price_note="Published by South"), **publish}, form_url=url)
+    assert LocalContent.objects.get(pk=local.pk).price_note == "60 EUR a session"
+    client.post(f"{SNIPPETS}unpublish/{local.pk}/", form_url=url)
+    client.post(f"{SNIPPETS}delete/{local.pk}/", form_url=url)
+    assert LocalContent.objects.get(pk=local.pk).live
