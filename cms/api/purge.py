@@ -27,7 +27,11 @@ def request_http_purge(tags: Iterable[str]) -> None:
     try:
         purge_http_cache.delay(tags)
     except Exception:
+        # The broker is away: keep the tags; the replay purges them once it is back.
         logger.warning("could not queue an HTTP cache purge", exc_info=True)
+        from .cache import record_missed
+
+        record_missed(tags)
 
 
 def tag_chunks(tags: list[str]) -> Iterable[str]:

@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
         # A refresh queued while no worker ran is pointless once the next one is due.
         "options": {"expires": READS_REFRESH_INTERVAL},
     },
+    # Cache tags a change could not bump while Redis was away, bumped once it is back.
+    "replay-missed-invalidations": {
+        "task": "cms.api.replay_missed_invalidations",
+        "schedule": env.float("API_INVALIDATION_REPLAY_INTERVAL", default=15.0),
+        "options": {"expires": env.float("API_INVALIDATION_REPLAY_INTERVAL", default=15.0)},
+    },
     # Daily: flags articles whose clinical review is due or overdue and tells the reviewers.
     "flag-due-reviews": {
         "task": "treatments.governance.tasks.flag_due_reviews",
