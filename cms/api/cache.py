@@ -55,6 +55,7 @@ from django.utils.http import http_date
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from .missed import forget_missed, missed_rows, record_missed
 from .renderers import ORJSONRenderer, to_json
 from .throttling import KEY_HEADER, AnonymousThrottle
 
@@ -113,25 +114,13 @@ def write_versions(values: dict) -> None:
     (client if hasattr(client, "set_many") else cache).set_many(values, timeout=None)
 
 
-def record_missed(tags: Iterable[str]) -> None:
-    """Keep ``tags`` for the replay; in the change's transaction, so a rollback drops them too."""
-    from cms.models import MissedInvalidation
-
-    tags = sorted(set(tags))
-    if tags:
-        with transaction.atomic():
-            MissedInvalidation.objects.create(tags=tags)
-
-
 def replay_missed() -> int:
     """Bump and purge the tags kept while Redis was away; returns how many rows were settled.
 
     Rows are deleted only after their bump reached Redis, so a replay during another outage
     keeps them for the next one.
     """
-    from cms.models import MissedInvalidation
-
-    rows = list(MissedInvalidation.objects.order_by("pk").values_list("pk", "tags")[:1000])
+    rows = missed_rows()
     if not rows:
         return 0
     tags = set().union(*(row_tags for _, row_tags in rows))
@@ -146,7 +135,7 @@ def replay_missed() -> int:
     from .purge import request_http_purge
 
     request_http_purge(tags)
-    MissedInvalidation.objects.filter(pk__lte=rows[-1][0]).delete()
+    forget_missed(rows[-1][0])
     logger.info("missed invalidations replayed", extra={"rows": len(rows), "tags": len(tags)})
     return len(rows)
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from celery import shared_task
 from django.conf import settings
 
+from .missed import record_missed
+
 logger = logging.getLogger(__name__)
 
 # Varnish keeps request headers under 8 KB by default: send long tag lists in parts.
@@ -29,8 +31,6 @@ def request_http_purge(tags: Iterable[str]) -> None:
     except Exception:
         # The broker is away: keep the tags; the replay purges them once it is back.
         logger.warning("could not queue an HTTP cache purge", exc_info=True)
-        from .cache import record_missed
-
         record_missed(tags)
 
 
