@@ -34,6 +34,7 @@ class WebhookEndpointForm(WagtailAdminModelForm):
     """Partners are the names in ``API_PARTNER_KEYS``; clinics are the branches' Sites."""
 
     partner = forms.ChoiceField(choices=())
+    url = forms.URLField(max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         choices=WebhookEventType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -66,7 +67,6 @@ class WebhookEndpointForm(WagtailAdminModelForm):
 
 class WebhookEndpointViewSet(ModelViewSet):
     model = WebhookEndpoint
-    form_class = WebhookEndpointForm
     icon = "link"
     menu_label = "Webhook endpoints"
     add_to_settings_menu = True
@@ -83,6 +83,9 @@ class WebhookEndpointViewSet(ModelViewSet):
         ),
         Column("created_at", label="Created"),
     ]
+
+    def get_form_class(self, for_update=False):
+        return WebhookEndpointForm
 
     def get_urlpatterns(self):
         return [
