@@ -15,6 +15,7 @@ from wagtail.models import Page, Site
 from cms.models import DeliveryDocument
 
 from .documents import Documents
+from .sync import prune_events
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,12 @@ def render_documents(site_id: int, page_ids: list[int]) -> int:
     if shown:
         documents_of(site).render(shown, details=True)
     return len(shown)
+
+
+@shared_task(name="cms.api.prune_change_events")
+def prune_change_events() -> int:
+    """Daily: drop the partner feed's change events past ``SYNC_EVENT_RETENTION_DAYS``."""
+    return prune_events()
 
 
 def rebuild_documents(site: Site, batch_size: int = 200) -> int:

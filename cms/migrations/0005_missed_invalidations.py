@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0003_delivery_documents'),
+        ('cms', '0004_partner_sync_and_webhooks'),
     ]
 
     operations = [
