@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Clinic CMS"
 
     def ready(self):
-        from .api import rich_text, signals  # noqa: F401  rich_text registers its link handler
+        from .api import change_signals, rich_text, signals  # noqa: F401  rich_text: link handler
 
         signals.connect()
+        change_signals.connect()

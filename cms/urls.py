@@ -10,6 +10,7 @@ from . import views
 from .api.docs import APIDocsView, APISchemaView, redoc_script
 from .api.reads import ReadHistoryView, read_beacon
 from .api.router import api_router
+from .api.sync import SyncAPIView
 
 
 @csrf_exempt  # a POST to a mistyped URL is a 404, not a CSRF refusal
@@ -34,6 +35,7 @@ urlpatterns = [
     # Before the router, whose pages/<id>/ routes would otherwise not match these.
     path("api/v2/pages/<int:pk>/read/", read_beacon, name="page_read"),
     path("api/v2/pages/<int:pk>/reads/", ReadHistoryView.as_view(), name="page_read_history"),
+    path("api/v2/sync/", SyncAPIView.as_view(), name="sync"),
     path("api/v2/", api_router.urls),
     re_path(r"^api/", api_not_found),
 ]

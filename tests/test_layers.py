@@ -16,6 +16,7 @@ TOP = (
     "cms.urls",
     "cms.demo",
     "cms.apps",
+    "cms.wagtail_hooks",
     "cms.management.commands.load_demo",
     "cms.management.commands.rebuild_delivery_documents",
 )

@@ -404,6 +404,72 @@ def _media(kind: str):
     return DocumentsAPIViewSet, get_document_model()
 
 
+class TombstoneSerializer(serializers.Serializer):
+    """A page that left the clinic's content:
+    ``{"id": 42, "type": "treatments.TreatmentPage", "at": "...", "reason": "withdrawn"}``"""
+
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    at = serializers.DateTimeField()
+    reason = serializers.ChoiceField(
+        choices=["unpublished", "withdrawn", "deleted", "private", "moved"]
+    )
+
+
+class SyncSerializer(serializers.Serializer):
+    """One page of a sync: exactly one of ``next_token`` and ``sync_token`` is set."""
+
+    clinic = serializers.CharField()
+    upserts = PageSerializer(
+        many=True,
+        help_text="Pages to add or replace, as ``/api/v2/pages/?type=<meta.type>&fields=*``.",
+    )
+    tombstones = TombstoneSerializer(many=True, help_text="Pages to remove.")
+    next_token = serializers.CharField(
+        allow_null=True, help_text="More of this sync: ask again with it at once."
+    )
+    sync_token = serializers.CharField(
+        allow_null=True, help_text="Done: keep it, and ask with it for what changes next."
+    )
+
+
+sync_listing = extend_schema(
+    operation_id="sync_list",
+    summary="A clinic's content, then what changed since",
+    description=(
+        "Without ``token``: every live, public page of the clinic, by id, with ``next_token`` "
+        "until the last page, which gives ``sync_token``. With a token: the pages changed "
+        "since it was issued, as they are now (``upserts``) or as gone (``tombstones``), one "
+        "entry per page. Nothing that commits during a sync is lost: it comes in a later "
+        "answer. Read counts alone are no change; ``include=read_count`` adds them. Answers "
+        "are not cacheable (``no-store``)."
+    ),
+    parameters=[
+        CLINIC,
+        SITE,
+        _query(
+            "token",
+            "A next_token or sync_token from an earlier answer of this clinic; one that is "
+            "tampered with or another clinic's is a 400, an expired one a 410.",
+            {**TEXT, "minLength": 1},
+        ),
+        _query(
+            "limit",
+            "Pages per answer (default 20)",
+            {"type": "integer", "minimum": 1, "maximum": 100},
+        ),
+        _query(
+            "include", "read_count: add read counts", {"type": "string", "enum": ["read_count"]}
+        ),
+    ],
+    responses={
+        200: SyncSerializer,
+        **ERRORS,
+        410: OpenApiResponse(MessageSerializer, "Token expired: start over without a token"),
+    },
+)
+
+
 MEDIA_CLINIC = _query(
     "clinic",
     "A clinic's slug or hostname: its media with the library's and the public ones. Without "

@@ -15,6 +15,7 @@ from wagtail.models import Page, Site
 from cms.models import DeliveryDocument
 
 from .documents import Documents
+from .sync import prune_events
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,12 @@ def render_documents(site_id: int, page_ids: list[int]) -> int:
     return len(shown)
 
 
+@shared_task(name="cms.api.prune_change_events")
+def prune_change_events() -> int:
+    """Daily: drop the partner feed's change events past ``SYNC_EVENT_RETENTION_DAYS``."""
+    return prune_events()
+
+
 def rebuild_documents(site: Site, batch_size: int = 200) -> int:
     """Render every document of ``site``, a batch of pages at a time."""
     ids = list(clinic_pages(site).order_by("path").values_list("pk", flat=True))
@@ -68,3 +75,11 @@ def rebuild_documents(site: Site, batch_size: int = 200) -> int:
             documents.render([pk], details=True)
     DeliveryDocument.objects.filter(site=site).exclude(page_id__in=ids).delete()
     return len(ids)
+
+
+@shared_task(name="cms.api.replay_missed_invalidations")
+def replay_missed_invalidations() -> int:
+    """Beat, every API_INVALIDATION_REPLAY_INTERVAL seconds: bump what Redis missed (cache)."""
+    from .cache import replay_missed
+
+    return replay_missed()

@@ -175,6 +175,9 @@ CELERY_IMPORTS = [
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
 READS_REDIS_TIMEOUT = env.float("READS_REDIS_TIMEOUT", default=0.5)
+# A beacon whose read was sent when Redis died asks again (counting it at most once) for up to
+# this many seconds, so its 503 still means "not counted" across a Redis restart.
+READS_REDIS_SETTLE = env.float("READS_REDIS_SETTLE", default=5.0)
 # A reload by the same visitor (salted hash of address, user agent, page) within this many
 # seconds counts once; 0 counts every beacon.
 READS_DEDUP_WINDOW = env.int("READS_DEDUP_WINDOW", default=30 * 60)
@@ -193,6 +196,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": READS_REFRESH_INTERVAL,
         # A refresh queued while no worker ran is pointless once the next one is due.
         "options": {"expires": READS_REFRESH_INTERVAL},
+    },
+    # Cache tags a change could not bump while Redis was away, bumped once it is back.
+    "replay-missed-invalidations": {
+        "task": "cms.api.replay_missed_invalidations",
+        "schedule": env.float("API_INVALIDATION_REPLAY_INTERVAL", default=15.0),
+        "options": {"expires": env.float("API_INVALIDATION_REPLAY_INTERVAL", default=15.0)},
+    },
+    # Webhook deliveries made while the broker was down (cms/api/webhook_tasks.py).
+    "sweep-webhook-deliveries": {
+        "task": "cms.api.sweep_webhook_deliveries",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Change events past SYNC_EVENT_RETENTION_DAYS (cms/api/sync.py).
+    "prune-change-events": {
+        "task": "cms.api.prune_change_events",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 12 * 3600},
     },
     # Daily: flags articles whose clinical review is due or overdue and tells the reviewers.
     "flag-due-reviews": {
@@ -294,6 +315,20 @@ API_PARTNER_CLINICS = {
     name: [slug for slug in slugs.split(";") if slug]
     for name, slugs in env.dict("API_PARTNER_CLINICS", default={}).items()
 }
+# Partner change feed (/api/v2/sync/, cms/api/sync.py): how long a token stays good, and how
+# long change events are kept; a token older than either is answered 410 (start over).
+SYNC_TOKEN_MAX_AGE = env.int("SYNC_TOKEN_MAX_AGE", default=30 * 24 * 3600)
+SYNC_EVENT_RETENTION_DAYS = env.int("SYNC_EVENT_RETENTION_DAYS", default=45)
+# Webhooks (cms/api/webhooks.py): request timeout, retries with exponential backoff (seconds),
+# an endpoint failing this long without a success is paused, a rotated secret keeps signing
+# this long, pending deliveries older than this are swept into the queue.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_RETRIES = env.int("WEBHOOK_MAX_RETRIES", default=10)
+WEBHOOK_RETRY_BACKOFF = env.float("WEBHOOK_RETRY_BACKOFF", default=30.0)
+WEBHOOK_RETRY_BACKOFF_MAX = env.float("WEBHOOK_RETRY_BACKOFF_MAX", default=3 * 3600.0)
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=24 * 3600)
+WEBHOOK_SECRET_GRACE = env.int("WEBHOOK_SECRET_GRACE", default=24 * 3600)
+WEBHOOK_SWEEP_AGE = env.float("WEBHOOK_SWEEP_AGE", default=120.0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic CMS API",
     "DESCRIPTION": "Treatment articles and clinic branches for partner websites.",

@@ -1,0 +1,74 @@
+"""Receivers that record partner-visible changes (``changes``) in the change's transaction.
+
+Publishing fires ``post_save`` and ``page_published`` both: two events for one page in one
+commit cost a row each and are compacted by the feed. An alias created live (an article
+offered at a branch) fires only ``post_save``, hence that receiver. Wagtail's ``unpublish``
+of a withdrawn alias comes after its ``Withdrawal`` row, so the kind tells the two apart.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from clinics.models import Withdrawal
+from cms.models import ChangeKind, WebhookEventType
+
+from . import changes
+from .signals import DRAFT_ONLY_FIELDS
+
+
+def published(sender, instance, **kwargs) -> None:
+    changes.record_pages([instance], ChangeKind.PUBLISHED, WebhookEventType.PAGE_PUBLISHED)
+
+
+def unpublished(sender, instance, **kwargs) -> None:
+    if Withdrawal.objects.filter(alias_id=instance.pk).exists():
+        changes.record_pages([instance], ChangeKind.WITHDRAWN, WebhookEventType.PAGE_WITHDRAWN)
+    else:
+        changes.record_pages([instance], ChangeKind.UNPUBLISHED, WebhookEventType.PAGE_UNPUBLISHED)
+
+
+def saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or not isinstance(instance, Page):
+        return
+    if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
+    if created:
+        if instance.live:  # an alias offered at a branch, or a page made live by code
+            changes.record_pages([instance], ChangeKind.PUBLISHED, WebhookEventType.PAGE_PUBLISHED)
+        return
+    changes.record_pages([instance], ChangeKind.SAVED)
+
+
+def deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        changes.record_pages([instance], ChangeKind.DELETED, WebhookEventType.PAGE_DELETED)
+
+
+def moved(sender, instance, parent_page_before=None, **kwargs) -> None:
+    changes.record_move(instance, parent_page_before.path)
+
+
+def restriction_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        changes.record_privacy(instance.page_id)
+
+
+def setting_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    # Made with its defaults on first read (for_site): nothing shown changes.
+    if isinstance(instance, BaseSiteSetting) and not created and not raw:
+        changes.record_settings(instance.site_id)
+
+
+def connect() -> None:
+    page_published.connect(published, dispatch_uid="sync-published")
+    page_unpublished.connect(unpublished, dispatch_uid="sync-unpublished")
+    post_page_move.connect(moved, dispatch_uid="sync-moved")
+    post_save.connect(saved, dispatch_uid="sync-page-saved")
+    post_delete.connect(deleted, dispatch_uid="sync-page-deleted")
+    post_save.connect(setting_saved, dispatch_uid="sync-setting-saved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            restriction_changed, sender=PageViewRestriction, dispatch_uid=f"sync-privacy-{signal!r}"
+        )
