@@ -10,7 +10,10 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import published as local_published
+from wagtail.signals import unpublished as local_unpublished
 
+from clinics.local.models import LocalContent
 from clinics.models import Withdrawal
 from cms.models import ChangeKind, WebhookEventType
 
@@ -61,6 +64,16 @@ def setting_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
         changes.record_settings(instance.site_id)
 
 
+def local_part_changed(sender, instance, **kwargs) -> None:
+    """A branch's local part published, unpublished or deleted (``clinics.local``): the
+    article's answer changed at that branch, as a publish of it would."""
+    if not isinstance(instance, LocalContent) or kwargs.get("raw"):
+        return
+    page = Page.objects.filter(pk=instance.page_id, live=True).first()
+    if page is not None:
+        changes.record_pages([page], ChangeKind.PUBLISHED, WebhookEventType.PAGE_PUBLISHED)
+
+
 def connect() -> None:
     page_published.connect(published, dispatch_uid="sync-published")
     page_unpublished.connect(unpublished, dispatch_uid="sync-unpublished")
@@ -68,6 +81,9 @@ def connect() -> None:
     post_save.connect(saved, dispatch_uid="sync-page-saved")
     post_delete.connect(deleted, dispatch_uid="sync-page-deleted")
     post_save.connect(setting_saved, dispatch_uid="sync-setting-saved")
+    local_published.connect(local_part_changed, dispatch_uid="sync-local-published")
+    local_unpublished.connect(local_part_changed, dispatch_uid="sync-local-unpublished")
+    post_delete.connect(local_part_changed, sender=LocalContent, dispatch_uid="sync-local-deleted")
     for signal in (post_save, post_delete):
         signal.connect(
             restriction_changed, sender=PageViewRestriction, dispatch_uid=f"sync-privacy-{signal!r}"

@@ -236,3 +236,27 @@ def test_events_are_numbered_per_clinic_in_the_changes_transaction(world):
     assert counter.last_number > before
     assert numbers == list(range(1, counter.last_number + 1))
     assert not ChangeEvent.objects.filter(site=world.south.site, page_id=world.north_own.pk)
+
+
+def test_local_content_reaches_the_branch_feed_only(client, world):
+    """Publishing or unpublishing North's local part is a change of the article at North."""
+    from tests.clinics.local_helpers import north_local
+
+    north, south = Partner(client, "north"), Partner(client, "south")
+    north.sync()
+    south.sync()
+
+    local = north_local(world)
+    north.sync()
+    south.sync()
+    assert north.pages[world.north_alias.pk]["local"]["price_note"] == "60 EUR a session"
+    assert south.pages[world.south_alias.pk]["local"] is None
+    assert north.pages == without_reads(full_listing(client, "north"))
+    south_answers = south.answers
+
+    local.unpublish()
+    north.sync()
+    assert north.pages[world.north_alias.pk]["local"] is None
+    assert north.pages == without_reads(full_listing(client, "north"))
+    south.sync()
+    assert south.answers == south_answers + 1  # nothing new there: one empty answer
