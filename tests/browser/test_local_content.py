@@ -84,8 +84,10 @@ def north_editor_writes_local_content(browser, live_server, alias, hidden_questi
     page.get_by_role("link", name="Add local content").click()
     expect(page.locator("select[name=page_choice]")).to_have_value(str(alias.pk))
     intro = page.locator("[data-contentpath=intro] [contenteditable=true]")
+    expect(intro).to_be_editable()
     intro.click()
-    intro.type(LOCAL_PARAGRAPH)
+    page.keyboard.type(LOCAL_PARAGRAPH, delay=5)
+    expect(intro).to_contain_text(LOCAL_PARAGRAPH)
     page.get_by_role("button", name="Add practitioner").first.click()
     page.locator("select[name=practitioners-0-practitioner]").select_option(
         label="Nora Lind, Physiotherapist, IMS"
