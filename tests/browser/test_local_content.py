@@ -94,7 +94,10 @@ def north_editor_writes_local_content(browser, live_server, alias, hidden_questi
     )
     page.fill("textarea[name=price_note]", "A session costs 60 EUR.")
     page.get_by_label(hidden_question).check()
-    shot(page, "02-north-editor-local-form")
+    page.locator("[data-contentpath=intro]").scroll_into_view_if_needed()
+    shot(page, "02-north-editor-local-form", full_page=False)
+    page.get_by_label(hidden_question).scroll_into_view_if_needed()
+    shot(page, "02b-north-editor-hidden-question", full_page=False)
     # A new local part is saved as a draft first; its branch's workflow then takes it.
     page.locator("footer").get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("created")).to_be_visible()
