@@ -88,8 +88,8 @@ class SyncAPIView(PublicEndpointMixin, APIView):
             raise BadRequestError(
                 f"query parameter is not operational: {', '.join(sorted(unknown))}"
             )
-        include = request.GET.get("include", "")
-        if include not in ("", "read_count"):
+        include = request.GET.get("include")
+        if include not in (None, "read_count"):
             raise BadRequestError("include must be read_count")
         site = clinic_for_request(request)
         limit = _count_parameter(request, "limit", 20)
