@@ -175,11 +175,14 @@ class ChangeEvent(models.Model):
 
 
 class WebhookEventType(models.TextChoices):
-    PAGE_PUBLISHED = "page.published"
-    PAGE_UNPUBLISHED = "page.unpublished"
-    PAGE_WITHDRAWN = "page.withdrawn"
-    PAGE_DELETED = "page.deleted"
-    CLINIC_SETTINGS_CHANGED = "clinic.settings_changed"
+    PAGE_PUBLISHED = "page.published", "Page published (page.published)"
+    PAGE_UNPUBLISHED = "page.unpublished", "Page unpublished (page.unpublished)"
+    PAGE_WITHDRAWN = "page.withdrawn", "Article withdrawn (page.withdrawn)"
+    PAGE_DELETED = "page.deleted", "Page deleted (page.deleted)"
+    CLINIC_SETTINGS_CHANGED = (
+        "clinic.settings_changed",
+        "Clinic settings changed (clinic.settings_changed)",
+    )
 
 
 class WebhookEndpoint(models.Model):
@@ -190,7 +193,7 @@ class WebhookEndpoint(models.Model):
     """
 
     partner = models.CharField(max_length=100, help_text="A name from API_PARTNER_KEYS.")
-    url = models.URLField(max_length=500)
+    url = models.URLField("URL", max_length=500)
     secret = models.CharField(max_length=100, editable=False)
     previous_secret = models.CharField(max_length=100, blank=True, editable=False)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -34,7 +34,7 @@ class WebhookEndpointForm(WagtailAdminModelForm):
     """Partners are the names in ``API_PARTNER_KEYS``; clinics are the branches' Sites."""
 
     partner = forms.ChoiceField(choices=())
-    url = forms.URLField(max_length=500, assume_scheme="https")
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         choices=WebhookEventType.choices, widget=forms.CheckboxSelectMultiple
     )
