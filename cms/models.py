@@ -6,6 +6,7 @@ webhooks (``cms.api.webhooks``)."""
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page, Site
@@ -202,6 +203,8 @@ class WebhookEndpoint(models.Model):
     owner_email = models.EmailField(help_text="Told when the endpoint is paused after failures.")
     paused = models.BooleanField(default=False)
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Failures before this (its creation, or its last unpause) do not count towards a pause.
+    active_since = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -57,8 +57,9 @@ class WebhookEndpointForm(WagtailAdminModelForm):
         endpoint = super().save(commit=False)
         if not endpoint.secret:
             endpoint.secret = new_secret()
-        if not endpoint.paused:
+        if not endpoint.paused and endpoint.paused_at is not None:  # unpaused: a fresh start
             endpoint.paused_at = None
+            endpoint.active_since = timezone.now()
         if commit:
             endpoint.save()
             self.save_m2m()

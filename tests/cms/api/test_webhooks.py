@@ -309,6 +309,10 @@ def test_publishing_never_fails_on_a_broker_that_is_down(world, receiver, tmp_pa
 
 def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told(world, settings):
     down = endpoint("http://127.0.0.1:9/", [world.north.site])
+    WebhookEndpoint.objects.filter(pk=down.pk).update(
+        active_since=timezone.now() - timedelta(days=2)
+    )
+    down.refresh_from_db()
     event = WebhookEvent.objects.create(type="page.deleted", site=world.north.site, payload={})
     delivery = WebhookDelivery.objects.create(endpoint=down, event=event)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
@@ -321,6 +325,27 @@ def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told(world, setti
     assert down.paused
     assert [message.to for message in mail.outbox] == [["acme@example.org"]]
     assert webhooks.attempt(delivery.pk) is None  # paused: nothing sent
+
+    # Unpaused by an admin: the old failures no longer count, the endpoint gets a day again.
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    settings.API_PARTNER_KEYS = {"acme": "k1"}
+    client.post(
+        f"/admin/webhooks/edit/{down.pk}/",
+        {
+            "partner": "acme",
+            "url": down.url,
+            "clinics": [world.north.site.pk],
+            "event_types": ALL_TYPES,
+            "owner_email": down.owner_email,
+        },
+    )
+    down.refresh_from_db()
+    assert not down.paused
+    assert webhooks.attempt(delivery.pk) is False
+    down.refresh_from_db()
+    assert not down.paused
+    assert len(mail.outbox) == 1
 
 
 def test_the_javascript_snippet_verifies_the_same_signature(tmp_path):
