@@ -22,6 +22,7 @@ them to the documents.
 """
 
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -225,10 +226,17 @@ class Feed:
             found.update(self.documents_of(model, stamps))
         return [found[pk] for pk in ids if pk in found]
 
+    @cached_property
+    def stored(self) -> Documents:
+        """The clinic's documents, its generations read once for every type in the answer."""
+        return Documents(self.site, ClinicPagesAPIViewSet, api_router)
+
     def documents_of(self, model, stamps: dict[int, str]) -> dict[int, dict]:
+        """Documents of one page type. The pages view built per type reads the clinic's
+        restrictions once (its base queryset): a query per type shown, never per page."""
         view = self.pages_view(model)
         serializer_class = view.get_serializer_class()
-        loaded = Documents(self.site, type(view), view.request.wagtailapi_router).load(stamps)
+        loaded = self.stored.load(stamps)
         assembler = Assembler(view, serializer_class)
         totals = assembler.read_totals(list(stamps))
         base = request_base(view)
