@@ -38,7 +38,7 @@ from wagtail.models import Page, Site
 from clinics.models import Withdrawal
 from cms.models import ChangeEvent, SyncCounter
 
-from .base import PublicEndpointMixin, _count_parameter
+from .base import PublicEndpointMixin, count_parameter
 from .documents import READ_FIELDS, STAMP_COLUMNS, Assembler, Documents, parsed, request_base, stamp
 from .filters import clinic_for_request
 from .pages import ClinicPagesAPIViewSet
@@ -93,7 +93,7 @@ class SyncAPIView(PublicEndpointMixin, APIView):
         if include not in (None, "read_count"):
             raise BadRequestError("include must be read_count")
         site = clinic_for_request(request)
-        limit = _count_parameter(request, "limit", 20)
+        limit = count_parameter(request, "limit", 20)
         if not 1 <= limit <= settings.WAGTAILAPI_LIMIT_MAX:
             raise BadRequestError(f"limit must be from 1 to {settings.WAGTAILAPI_LIMIT_MAX}")
         feed = Feed(self, site, limit, reads=bool(include))
