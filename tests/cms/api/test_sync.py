@@ -236,3 +236,18 @@ def test_events_are_numbered_per_clinic_in_the_changes_transaction(world):
     assert counter.last_number > before
     assert numbers == list(range(1, counter.last_number + 1))
     assert not ChangeEvent.objects.filter(site=world.south.site, page_id=world.north_own.pk)
+
+
+def test_an_article_offered_again_comes_back_under_the_id_the_partner_had(client, world):
+    partner = Partner(client, "north")
+    partner.sync()
+    offering.withdraw_article(world.article, world.north)
+    partner.sync()
+    assert world.north_alias.pk not in partner.pages
+
+    (restored,) = offering.offer_article(world.article, [world.north])
+    partner.sync()
+
+    assert restored.pk == world.north_alias.pk
+    assert partner.pages == without_reads(full_listing(client, "north"))
+    assert world.north_alias.pk in partner.pages
