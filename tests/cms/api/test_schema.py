@@ -173,6 +173,7 @@ def test_following_the_documents_links_keeps_it_exact(seeded, wsgi_app, settings
 
     class Clients(schema.as_state_machine()):
         def get_call_kwargs(self, case):
+            issued_token(case, GenerationMode.POSITIVE)  # stateful runs send valid requests
             return {"headers": {"Host": "north.example.org"}}
 
     Clients.run(
