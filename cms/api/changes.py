@@ -134,13 +134,13 @@ def record_privacy(page_id: int) -> None:
 
 
 def record_settings(site_id: int) -> None:
-    """A clinic's settings show in its articles (structured data): each live page changed."""
+    """A clinic's settings show in its articles (structured data): each page it shows changed."""
     site = Site.objects.select_related("root_page").filter(pk=site_id).first()
     if site is None or not is_clinic_site(site):
         return
     pages = [
         changed_page(page)
-        for page in Page.objects.live().descendant_of(site.root_page, inclusive=True)
+        for page in Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
     ]
     record({site_id: pages}, ChangeKind.SETTINGS)
     now = timezone.now()
