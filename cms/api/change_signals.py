@@ -18,7 +18,11 @@ from . import changes
 from .signals import DRAFT_ONLY_FIELDS
 
 
-def published(sender, instance, **kwargs) -> None:
+def published(sender, instance, alias=False, **kwargs) -> None:
+    # A withdrawn alias republished with its original is taken straight back offline
+    # (clinics.signals), whichever receiver runs first: for partners nothing happened.
+    if alias and Withdrawal.objects.filter(alias_id=instance.pk).exists():
+        return
     changes.record_pages([instance], ChangeKind.PUBLISHED, WebhookEventType.PAGE_PUBLISHED)
 
 

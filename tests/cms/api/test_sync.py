@@ -251,3 +251,21 @@ def test_an_article_offered_again_comes_back_under_the_id_the_partner_had(client
     assert restored.pk == world.north_alias.pk
     assert partner.pages == without_reads(full_listing(client, "north"))
     assert world.north_alias.pk in partner.pages
+
+
+def test_republishing_an_original_tells_nothing_of_a_branch_it_was_withdrawn_from(client, world):
+    offering.withdraw_article(world.article, world.north)
+    partner = Partner(client, "north")
+    partner.sync()
+    published = ChangeEvent.objects.filter(kind="published")
+    before = published.filter(site=world.north.site).count()
+
+    world.article.title = "Dry needling (revised)"
+    world.article.save_revision().publish()
+
+    # Not "published" at North (no webhook either): the alias was live only inside the commit.
+    assert published.filter(site=world.north.site).count() == before
+    assert published.filter(site=world.south.site, page_id=world.south_alias.pk)
+    partner.sync()
+    assert world.north_alias.pk not in partner.pages
+    assert partner.pages == without_reads(full_listing(client, "north"))
