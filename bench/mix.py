@@ -181,7 +181,7 @@ def ours_background(env: dict, work: Path, duration: str, refresh_every: float) 
     env = {**env, "READS_REFRESH_INTERVAL": str(refresh_every)}
     celery = [sys.executable, "-m", "celery", "-A", "cms"]
     return [
-        start([*celery, "worker", "-l", "warning", "-c", "1"], env, work / "worker.log"),
+        start([*celery, "worker", "-l", "info", "-c", "1"], env, work / "worker.log"),
         start(
             [*celery, "beat", "-l", "warning", "-s", str(work / "beat-schedule")],
             env,

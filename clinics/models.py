@@ -88,6 +88,11 @@ class ClinicBranch(models.Model):
     workflow = models.OneToOneField(
         Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Approval of the branch's local content (clinics/local/): its moderators' approval only,
+    # since the page workflow's clinical review handles pages, not snippets.
+    local_workflow = models.OneToOneField(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "clinic branch"
@@ -113,3 +118,7 @@ class Withdrawal(models.Model):
 
     def __str__(self):
         return f"{self.alias_id} withdrawn {self.withdrawn_at:%Y-%m-%d}"
+
+
+# Local content keeps its models in its own package; importing them here registers them.
+from .local.models import LocalContent, LocalPractitioner, Practitioner  # noqa: E402, F401

@@ -13,6 +13,7 @@ from wagtail.models import Page
 from treatments.models import TreatmentLibraryPage
 from treatments.selectors import is_library_article
 
+from .local.hooks import register as register_local_content_hooks
 from .models import ClinicBranch
 from .narrowed_views import NARROWED_BULK_ACTIONS
 from .offering import branches_carrying
@@ -133,3 +134,7 @@ def hide_installation_reports(request, menu_items):
     """Page types usage counts every site's pages: superusers only (see narrowed_views)."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+# Local content on offered articles (clinics/local/).
+register_local_content_hooks()

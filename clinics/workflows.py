@@ -76,6 +76,30 @@ def sync_branch_workflow(branch: ClinicBranch) -> Workflow:
     if branch.workflow_id != workflow.pk:
         branch.workflow = workflow
         branch.save(update_fields=["workflow"])
+    sync_local_workflow(branch)
+    return workflow
+
+
+def sync_local_workflow(branch: ClinicBranch) -> Workflow:
+    """The branch's local content (clinics/local/) goes to its moderators, and to no other.
+
+    A workflow of its own: the page workflow ends with the clinical review, a task for pages;
+    local content is the branch's own words, approved by the branch.
+    """
+    name = f"{branch} local content approval"
+    workflow = branch.local_workflow or Workflow.objects.create(name=name)
+    if (workflow.name, workflow.active) != (name, True):
+        workflow.name, workflow.active = name, True
+        workflow.save(update_fields=["name", "active"])
+    task_name = f"{branch.moderators.name} local content approval"
+    task = _approval_task(workflow, task_name)
+    if (task.name, task.active) != (task_name, True):
+        task.name, task.active = task_name, True
+        task.save(update_fields=["name", "active"])
+    task.groups.set([branch.moderators])
+    if branch.local_workflow_id != workflow.pk:
+        branch.local_workflow = workflow
+        branch.save(update_fields=["local_workflow"])
     return workflow
 
 
@@ -86,11 +110,11 @@ def sync_library_workflow(group: Group, library: Page) -> Workflow:
 
 
 def remove_branch_workflow(branch: ClinicBranch) -> None:
-    """Delete the branch's workflow and the tasks no other workflow uses."""
-    workflow = branch.workflow
-    if workflow is None:
-        return
-    task_ids = list(workflow.workflow_tasks.values_list("task_id", flat=True))
-    WorkflowPage.objects.filter(workflow=workflow).delete()
-    workflow.delete()
-    GroupApprovalTask.objects.filter(pk__in=task_ids, workflow_tasks__isnull=True).delete()
+    """Delete the branch's workflows (pages, local content) and the tasks no other uses."""
+    for workflow in (branch.workflow, branch.local_workflow):
+        if workflow is None:
+            continue
+        task_ids = list(workflow.workflow_tasks.values_list("task_id", flat=True))
+        WorkflowPage.objects.filter(workflow=workflow).delete()
+        workflow.delete()
+        GroupApprovalTask.objects.filter(pk__in=task_ids, workflow_tasks__isnull=True).delete()

@@ -9,9 +9,11 @@ from datetime import time
 from django.conf import settings
 from django.db import transaction
 
+from clinics.local.models import LocalContent, Practitioner
+from clinics.local.services import publish_local_content
 from clinics.models import ClinicBranch, ClinicSettings
-from clinics.offering import offer_article
-from clinics.services import create_clinic
+from clinics.offering import branches_carrying, offer_article
+from clinics.services import ClinicError, create_clinic, find_branch
 from treatments.governance.models import ClinicalReviewer
 from treatments.governance.reviews import review_of
 from treatments.governance.services import (
@@ -156,3 +158,48 @@ def load_demo_review(seed: TreatmentPage, user) -> tuple[ClinicalReviewer, bool]
         return reviewer, False
     review_through_workflow(seed, reviewer)
     return reviewer, True
+
+
+# North's own words on the seed article (clinics.local); South says nothing of its own.
+DEMO_LOCAL = {
+    "north": {
+        "practitioner": {"name": "Dr Lena Berg", "title": "Physiotherapist, IMS practitioner"},
+        "intro": (
+            "<p>At our North clinic, dry needling is offered by our physiotherapy team "
+            "beside the harbour.</p>"
+        ),
+        "price_note": "A 30-minute session costs 60 EUR; most supplementary insurers cover it.",
+        "offered_times": "Tuesdays and Thursdays, 9:00-13:00",
+    }
+}
+
+
+@transaction.atomic
+def load_demo_local(seed: TreatmentPage) -> list[str]:
+    """Give each demo branch in ``DEMO_LOCAL`` its published local part on the seed, once.
+
+    Runs after the seed's review (its live revision is what the local part is reviewed
+    against). A branch whose local part exists is left as its editors made it; a branch
+    that withdrew the seed gets none. Returns the branches given one now.
+    """
+    given = []
+    for slug, spec in DEMO_LOCAL.items():
+        try:
+            branch = find_branch(slug)
+        except ClinicError:
+            continue
+        alias = branches_carrying(seed).get(branch.pk)
+        if alias is None or LocalContent.objects.filter(page=alias).exists():
+            continue
+        practitioner, _ = Practitioner.objects.get_or_create(
+            branch=branch, name=spec["practitioner"]["name"], defaults=spec["practitioner"]
+        )
+        publish_local_content(
+            alias,
+            intro=spec["intro"],
+            price_note=spec["price_note"],
+            offered_times=spec["offered_times"],
+            practitioners=[practitioner],
+        )
+        given.append(str(branch))
+    return given

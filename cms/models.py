@@ -116,6 +116,26 @@ class DeliveryGeneration(models.Model):
         return f"{self.key}: {self.number}"
 
 
+class MissedInvalidation(models.Model):
+    """Cache tags a change could not outdate because Redis (or the broker) was away.
+
+    Publishing succeeds with Redis down; but a Redis that comes back with its data (production
+    persists it) would still hold the answers built before the change, under tag versions
+    nobody bumped. The tags are kept here instead, in the change's own database, and a beat
+    task (``cms.api.tasks.replay_missed_invalidations``) bumps and purges them once Redis is
+    back, then deletes the rows.
+    """
+
+    tags = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "missed cache invalidation"
+
+    def __str__(self):
+        return f"{len(self.tags)} tags at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
 class SyncCounter(models.Model):
     """The last change number handed out at one clinic, taken FOR UPDATE by every change.
 

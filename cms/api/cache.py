@@ -26,7 +26,9 @@ commits, a purge by tag is sent there (``tasks.purge_http_cache``).
 
 Redis down: the cache ignores its connection errors (settings: ``IGNORE_EXCEPTIONS``), so
 reads miss and writes are dropped; here a missing sequence or tag version then stands for a
-fresh one, nothing is stored, and every answer is built from the database.
+fresh one, nothing is stored, and every answer is built from the database. A bump that cannot
+be made is kept in the database (``MissedInvalidation``) and replayed once Redis is back, so a
+Redis that returns with its data never serves what a change made meanwhile outdated.
 
 Consistency: a build reads the bump sequence (one key every bump rewrites) before it reads the
 database and again after it has read the tag versions; the answer is stored only when no bump
@@ -53,6 +55,7 @@ from django.utils.http import http_date
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from .missed import forget_missed, missed_rows, record_missed
 from .renderers import ORJSONRenderer, to_json
 from .throttling import KEY_HEADER, AnonymousThrottle
 
@@ -79,23 +82,62 @@ def tag_key(tag: str) -> str:
     return TAG_PREFIX + tag
 
 
-def bump(tags: Iterable[str]) -> None:
-    """New versions for ``tags`` and the sequence, in one write.
+def bump(tags: Iterable[str]) -> bool:
+    """New versions for ``tags`` and the sequence, in one write; False when Redis is away.
 
     No timeout: an evicted tag would come back at a new version, which only costs a rebuild.
     """
     version = new_version()
     values = {tag_key(tag): version for tag in tags}
-    if values:
-        values[SEQUENCE_KEY] = version
-        try:
-            cache.set_many(values, timeout=None)
-        except CACHE_ERRORS:
-            # Redis down must not fail the change (a publish, a refresh) that is being made.
-            # Answers cannot be served or stored meanwhile; a Redis that restarts empty brings
-            # no stale answer back. One that comes back with its data keeps answers until
-            # their tags are bumped again or API_CACHE_TIMEOUT ends them.
-            logger.exception("API cache: could not bump %s", sorted(values))
+    if not values:
+        return True
+    values[SEQUENCE_KEY] = version
+    try:
+        write_versions(values)
+    except CACHE_ERRORS:
+        # Redis down must not fail the change (a publish, a refresh) that is being made.
+        # Answers cannot be served or stored meanwhile; the tags are kept in the database so
+        # a Redis that comes back with its data gets them bumped (replay_missed_invalidations).
+        logger.warning("API cache: could not bump %s", sorted(values), exc_info=True)
+        record_missed(tags)
+        return False
+    return True
+
+
+def write_versions(values: dict) -> None:
+    """Write tag versions, raising when Redis is away.
+
+    The cache itself ignores connection errors (IGNORE_EXCEPTIONS), so a write through it
+    cannot tell a bump made from one dropped; django-redis's client underneath raises them.
+    """
+    client = getattr(cache, "client", None)
+    (client if hasattr(client, "set_many") else cache).set_many(values, timeout=None)
+
+
+def replay_missed() -> int:
+    """Bump and purge the tags kept while Redis was away; returns how many rows were settled.
+
+    Rows are deleted only after their bump reached Redis, so a replay during another outage
+    keeps them for the next one.
+    """
+    rows = missed_rows()
+    if not rows:
+        return 0
+    tags = set().union(*(row_tags for _, row_tags in rows))
+    version = new_version()
+    values = {tag_key(tag): version for tag in tags}
+    values[SEQUENCE_KEY] = version
+    try:
+        write_versions(values)
+    except CACHE_ERRORS:
+        logger.warning("API cache still unavailable: %d missed invalidations kept", len(rows))
+        return 0
+    from .purge import request_http_purge
+
+    request_http_purge(tags)
+    forget_missed(rows[-1][0])
+    logger.info("missed invalidations replayed", extra={"rows": len(rows), "tags": len(tags)})
+    return len(rows)
 
 
 _pending = threading.local()

@@ -30,6 +30,7 @@ from .filters import (
     parse_id,
     with_read_count,
 )
+from .local import LocalContentField, attach_local_content
 from .prefetch import attach_read_totals, prefetch_api_relations, share_site_root_paths
 from .rich_text import ClinicLinks, linked_page_ids, resolving_links_for
 from .schema import pages_detail, pages_find, pages_listing
@@ -73,6 +74,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 APIField("read_count_refreshed_at", serializer=DateTimeField(read_only=True)),
                 # schema.org JSON-LD: the article, its clinical review and this clinic.
                 APIField(STRUCTURED_DATA, serializer=StructuredDataField()),
+                # The branch's published additions (clinics.local), null when none.
+                APIField("local", serializer=LocalContentField()),
             ]
         return fields
 
@@ -204,6 +207,8 @@ class ClinicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
             attach_read_totals(items)
         if STRUCTURED_DATA in fields:
             attach_reviews(items)
+        if "local" in fields or "body" in fields:
+            attach_local_content(items)
 
     def resolving_links(self, items):
         links = ClinicLinks(self.clinic_site, self.get_base_queryset())

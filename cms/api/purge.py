@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from celery import shared_task
 from django.conf import settings
 
+from .missed import record_missed
+
 logger = logging.getLogger(__name__)
 
 # Varnish keeps request headers under 8 KB by default: send long tag lists in parts.
@@ -27,7 +29,9 @@ def request_http_purge(tags: Iterable[str]) -> None:
     try:
         purge_http_cache.delay(tags)
     except Exception:
+        # The broker is away: keep the tags; the replay purges them once it is back.
         logger.warning("could not queue an HTTP cache purge", exc_info=True)
+        record_missed(tags)
 
 
 def tag_chunks(tags: list[str]) -> Iterable[str]:

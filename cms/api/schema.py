@@ -134,6 +134,29 @@ class BodyBlockSerializer(serializers.Serializer):
     id = serializers.CharField()
 
 
+class PractitionerSerializer(serializers.Serializer):
+    """``{"name": "Dr. A. Lee", "title": "Physiotherapist", "photo": {<sizes>} or null}``"""
+
+    name = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    photo = ImageRenditionsSerializer(allow_null=True)
+
+
+class LocalContentSerializer(serializers.Serializer):
+    """What the branch adds to a shared article (its published version only).
+
+    Render ``intro`` before the shared text and ``closing`` after it. Questions the branch
+    hides are already left out of ``body``.
+    """
+
+    intro = serializers.CharField(allow_blank=True, help_text="HTML.")
+    closing = serializers.CharField(allow_blank=True, help_text="HTML.")
+    practitioners = PractitionerSerializer(many=True)
+    offered_times = serializers.CharField(allow_blank=True)
+    price_note = serializers.CharField(allow_blank=True)
+    booking_url = serializers.CharField(allow_blank=True)
+
+
 class PageSerializer(serializers.Serializer):
     """A page; treatment articles (``type=treatments.TreatmentPage``) add the article fields."""
 
@@ -159,6 +182,13 @@ class PageSerializer(serializers.Serializer):
             "and the MedicalConditions it treats), an FAQPage of the answered questions, and "
             "the clinic as a MedicalClinic (address, telephone, openingHoursSpecification, "
             "booking as a ReserveAction)."
+        ),
+    )
+    local = LocalContentSerializer(
+        allow_null=True,
+        required=False,
+        help_text=(
+            "A library article at a branch: the branch's own additions (null when it has none)."
         ),
     )
     intro = serializers.CharField(required=False)

@@ -20,6 +20,8 @@ from wagtail.api.v2.utils import get_full_url
 from wagtail.documents.api.v2.serializers import DocumentDownloadUrlField, DocumentSerializer
 from wagtail.images.api.v2.serializers import ImageSerializer
 
+from .local import without_hidden_questions
+
 
 def absolute_url(request, path: str) -> str:
     """``path`` on the API's public address: the configured base URL, else the request's."""
@@ -83,6 +85,10 @@ class ClinicPageSerializer(PageSerializer):
     detail_url = RequestDetailUrlField(read_only=True)
     parent = ClinicParentField(read_only=True)
     alias_of = ClinicAliasOfField(read_only=True)
+
+    def to_representation(self, instance):
+        # A branch's hidden questions are left out of its copy of the article only.
+        return without_hidden_questions(instance, super().to_representation(instance))
 
 
 class RequestUrlImageSerializer(ImageSerializer):

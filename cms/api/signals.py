@@ -32,8 +32,16 @@ from wagtail.models import (
     PageViewRestriction,
     Site,
 )
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
 
+from clinics.local.models import LocalContent
 from treatments.models import ArticleReview, ClinicalReviewer, Condition, ReadTotal
 from treatments.reads.events import read_totals_refreshed
 from treatments.selectors import pages_showing
@@ -103,6 +111,24 @@ def page_deleted(sender, instance, **kwargs) -> None:
         page_changed(sender, instance)
 
 
+def local_content_changed(sender, instance, **kwargs) -> None:
+    """A branch's local part published, unpublished or deleted: its article's answers there.
+
+    The article's own answer and the clinic's listings, as a page publish (``p``, ``l``, and
+    the HTTP purge with them); the clinic's stored documents are outdated by its generation,
+    as its settings outdate them, since a document's stamp is the page's own publication.
+    """
+    if not isinstance(instance, LocalContent) or kwargs.get("raw"):
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return
+    sites = page_changed(sender, page)
+    documents.bump_generations(documents.site_key(site) for site in sites)
+    if sites:
+        transaction.on_commit(functools.partial(request_rendering, sites, page.pk))
+
+
 def everything_changed(sender=None, **kwargs) -> None:
     documents.bump_generations([documents.ALL])
     invalidate([EVERYTHING])
@@ -160,3 +186,8 @@ def connect() -> None:
     post_delete.connect(model_saved_or_deleted, dispatch_uid="api-cache-post-delete")
     post_save.connect(read_total_saved, sender=ReadTotal, dispatch_uid="api-cache-read-total")
     read_totals_refreshed.connect(read_totals_changed, dispatch_uid="api-cache-read-totals")
+    published.connect(local_content_changed, dispatch_uid="api-cache-local-published")
+    unpublished.connect(local_content_changed, dispatch_uid="api-cache-local-unpublished")
+    post_delete.connect(
+        local_content_changed, sender=LocalContent, dispatch_uid="api-cache-local-deleted"
+    )

@@ -75,3 +75,11 @@ def rebuild_documents(site: Site, batch_size: int = 200) -> int:
             documents.render([pk], details=True)
     DeliveryDocument.objects.filter(site=site).exclude(page_id__in=ids).delete()
     return len(ids)
+
+
+@shared_task(name="cms.api.replay_missed_invalidations")
+def replay_missed_invalidations() -> int:
+    """Beat, every API_INVALIDATION_REPLAY_INTERVAL seconds: bump what Redis missed (cache)."""
+    from .cache import replay_missed
+
+    return replay_missed()

@@ -175,6 +175,9 @@ CELERY_IMPORTS = [
 # Read statistics (docs/read-statistics.md). A beacon waits at most this long for Redis
 # before answering 503, so an outage never holds web workers.
 READS_REDIS_TIMEOUT = env.float("READS_REDIS_TIMEOUT", default=0.5)
+# A beacon whose read was sent when Redis died asks again (counting it at most once) for up to
+# this many seconds, so its 503 still means "not counted" across a Redis restart.
+READS_REDIS_SETTLE = env.float("READS_REDIS_SETTLE", default=5.0)
 # A reload by the same visitor (salted hash of address, user agent, page) within this many
 # seconds counts once; 0 counts every beacon.
 READS_DEDUP_WINDOW = env.int("READS_DEDUP_WINDOW", default=30 * 60)
@@ -193,6 +196,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": READS_REFRESH_INTERVAL,
         # A refresh queued while no worker ran is pointless once the next one is due.
         "options": {"expires": READS_REFRESH_INTERVAL},
+    },
+    # Cache tags a change could not bump while Redis was away, bumped once it is back.
+    "replay-missed-invalidations": {
+        "task": "cms.api.replay_missed_invalidations",
+        "schedule": env.float("API_INVALIDATION_REPLAY_INTERVAL", default=15.0),
+        "options": {"expires": env.float("API_INVALIDATION_REPLAY_INTERVAL", default=15.0)},
     },
     # Webhook deliveries made while the broker was down (cms/api/webhook_tasks.py).
     "sweep-webhook-deliveries": {

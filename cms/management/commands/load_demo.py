@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clinics.groups import sync_library_group
-from cms.demo import DEMO_BRANCHES, load_demo_branch, load_demo_review, load_seed_article
+from cms.demo import (
+    DEMO_BRANCHES,
+    load_demo_branch,
+    load_demo_local,
+    load_demo_review,
+    load_seed_article,
+)
 from treatments.governance.models import reviewers_group
 from treatments.plaintext import ArticleFileError
 
@@ -85,6 +91,8 @@ class Command(BaseCommand):
         reviewer, reviewed = load_demo_review(page, reviewer_login)
         state = "reviewed now" if reviewed else "already reviewed"
         self.stdout.write(f"Seed article clinical review by {reviewer}: {state}")
+        for branch in load_demo_local(page):
+            self.stdout.write(f"Local content on the seed article at {branch}: published")
 
     def _password(self, username: str, admin: str, production: bool) -> str | None:
         """The login's password from the environment, checked by the project's password

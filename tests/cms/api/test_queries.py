@@ -18,9 +18,10 @@ DETAIL_QUERIES = 8
 # their specific rows, other names, guidance, conditions, gallery images (one query by
 # GalleryField for the whole answer), locales, the originals of aliases (meta.alias_of), the
 # restrictions Wagtail's serializer checks, structured_data (the originals, their clinical
-# reviews, the clinic's settings: read, never created), and the upsert; the same for any
-# number of articles.
-RENDER_QUERIES = 13
+# reviews, the clinic's settings: read, never created), the branch's live local content of
+# the offered articles (clinics.local: one query, the practitioners only when one is named),
+# and the upsert; the same for any number of articles.
+RENDER_QUERIES = 14
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from cms.api.tasks import replay_missed_invalidations
+from cms.models import MissedInvalidation
 from tests.factories import TreatmentPageFactory
 
 PAGES = "/api/v2/pages/"
@@ -37,9 +39,10 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server process that the test stops and starts on the same port."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, persist: bool = False):
         self.port = free_port()
         self.directory = directory
+        self.persist = persist
         self.process = None
 
     def start(self) -> None:
@@ -47,7 +50,8 @@ class RedisServer:
             [
                 redis_server_binary(),
                 *("--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--dir", str(self.directory)),
+                *("--save", "", "--dir", str(self.directory)),
+                *("--appendonly", "yes" if self.persist else "no"),
             ],
             stdout=subprocess.DEVNULL,
         )
@@ -67,7 +71,16 @@ class RedisServer:
 
 @pytest.fixture
 def own_redis(tmp_path, settings):
-    server = RedisServer(tmp_path)
+    yield from running_cache(RedisServer(tmp_path), settings)
+
+
+@pytest.fixture
+def persistent_redis(tmp_path, settings):
+    """A Redis that keeps its data across a restart, as production's does (appendonly)."""
+    yield from running_cache(RedisServer(tmp_path, persist=True), settings)
+
+
+def running_cache(server, settings):
     server.start()
     settings.CACHES = {
         "default": {
@@ -158,3 +171,36 @@ def test_an_unexpected_error_under_api_is_json(client, north, monkeypatch):
 
     assert response.status_code == 500
     assert response.json() == {"message": "Internal server error."}
+
+
+def test_a_redis_back_with_its_data_serves_nothing_a_change_made_meanwhile_outdated(
+    client, world, persistent_redis, settings
+):
+    settings.API_THROTTLE_RATES = {"anon": "1000/minute", "partner": "none"}
+    assert client.get(ARTICLES)["X-Answer-Cache"] == "MISS"
+    assert client.get(ARTICLES)["X-Answer-Cache"] == "HIT"
+
+    persistent_redis.stop()
+    world.article.title = "Dry needling, changed during the outage"
+    world.article.save_revision().publish()
+    assert MissedInvalidation.objects.exists()
+    assert replay_missed_invalidations() == 0  # Redis still away: the tags are kept
+    assert MissedInvalidation.objects.exists()
+
+    persistent_redis.start()  # with the answer stored before the outage
+    stale = client.get(ARTICLES)
+    assert stale["X-Answer-Cache"] == "HIT"
+    assert stale.json()["items"][0]["title"] == "Dry needling"  # what the replay is for
+
+    assert replay_missed_invalidations() > 0  # the beat task, once Redis is back
+    assert not MissedInvalidation.objects.exists()
+    fresh = client.get(ARTICLES)
+    assert fresh["X-Answer-Cache"] == "MISS"
+    assert fresh.json()["items"][0]["title"] == "Dry needling, changed during the outage"
+    assert client.get(ARTICLES)["X-Answer-Cache"] == "HIT"
+
+
+def test_the_replay_runs_on_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["replay-missed-invalidations"]
+    assert entry["task"] == replay_missed_invalidations.name
+    assert 0 < entry["schedule"] <= 60
