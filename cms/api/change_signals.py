@@ -9,8 +9,15 @@ of a withdrawn alias comes after its ``Withdrawal`` row, so the kind tells the t
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+)
+from wagtail.signals import published as snippet_published
+from wagtail.signals import unpublished as snippet_unpublished
 
+from clinics.local.models import LocalContent
 from clinics.models import Withdrawal
 from cms.models import ChangeKind, WebhookEventType
 
@@ -65,6 +72,16 @@ def setting_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
         changes.record_settings(instance.site_id)
 
 
+def local_content_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A branch's local part (clinics.local) published, unpublished or deleted: its article
+    shows it there (``local``), so the article changed for that branch's partners."""
+    if raw or not isinstance(instance, LocalContent):
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None and page.live:
+        changes.record_pages([page], ChangeKind.SAVED, WebhookEventType.PAGE_PUBLISHED)
+
+
 def connect() -> None:
     page_published.connect(published, dispatch_uid="sync-published")
     page_unpublished.connect(unpublished, dispatch_uid="sync-unpublished")
@@ -72,6 +89,11 @@ def connect() -> None:
     post_save.connect(saved, dispatch_uid="sync-page-saved")
     post_delete.connect(deleted, dispatch_uid="sync-page-deleted")
     post_save.connect(setting_saved, dispatch_uid="sync-setting-saved")
+    snippet_published.connect(local_content_changed, dispatch_uid="sync-local-published")
+    snippet_unpublished.connect(local_content_changed, dispatch_uid="sync-local-unpublished")
+    post_delete.connect(
+        local_content_changed, sender=LocalContent, dispatch_uid="sync-local-deleted"
+    )
     for signal in (post_save, post_delete):
         signal.connect(
             restriction_changed, sender=PageViewRestriction, dispatch_uid=f"sync-privacy-{signal!r}"

@@ -8,6 +8,7 @@ from clinics import offering, services
 from clinics.models import ClinicSettings
 from cms.api.sync import SALT, prune_events
 from cms.models import ChangeEvent, SyncCounter
+from tests.clinics.local_helpers import north_local
 from tests.factories import TreatmentPageFactory, reviewed
 from treatments.models import ReadTotal
 
@@ -268,4 +269,17 @@ def test_republishing_an_original_tells_nothing_of_a_branch_it_was_withdrawn_fro
     assert published.filter(site=world.south.site, page_id=world.south_alias.pk)
     partner.sync()
     assert world.north_alias.pk not in partner.pages
+    assert partner.pages == without_reads(full_listing(client, "north"))
+
+
+def test_a_branchs_local_part_published_reaches_its_partners_copy(client, world):
+    partner = Partner(client, "north")
+    partner.sync()
+    assert partner.pages[world.north_alias.pk]["local"] is None
+
+    north_local(world)
+    partner.sync()
+
+    local = partner.pages[world.north_alias.pk]["local"]
+    assert local["price_note"] == "60 EUR a session"
     assert partner.pages == without_reads(full_listing(client, "north"))
