@@ -6,7 +6,7 @@ offered at a branch) fires only ``post_save``, hence that receiver. Wagtail's ``
 of a withdrawn alias comes after its ``Withdrawal`` row, so the kind tells the two apart.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
@@ -20,6 +20,8 @@ from wagtail.signals import unpublished as snippet_unpublished
 from clinics.local.models import LocalContent
 from clinics.models import Withdrawal
 from cms.models import ChangeKind, WebhookEventType
+from treatments.models import ArticleReview, ClinicalReviewer, Condition, TreatmentPage
+from treatments.selectors import pages_showing
 
 from . import changes
 from .signals import DRAFT_ONLY_FIELDS
@@ -82,6 +84,30 @@ def local_content_changed(sender, instance, raw=False, **kwargs) -> None:
         changes.record_pages([page], ChangeKind.SAVED, WebhookEventType.PAGE_PUBLISHED)
 
 
+def pages_showing_originals(original_ids) -> list[Page]:
+    """The originals and every branch's copy of them: each shows what the originals show."""
+    ids = [pk for pk, _ in pages_showing(original_ids)]
+    return list(Page.objects.filter(pk__in=ids)) if ids else []
+
+
+def article_shows_changed(sender, instance, raw=False, **kwargs) -> None:
+    """What articles show besides their own fields (their clinical review, its reviewer, their
+    conditions) changed: the articles showing it changed, at every branch carrying them."""
+    if raw:
+        return
+    if isinstance(instance, ArticleReview):
+        originals = [instance.page_id]
+    elif isinstance(instance, ClinicalReviewer):
+        originals = ArticleReview.objects.filter(reviewed_by=instance).values_list(
+            "page_id", flat=True
+        )
+    elif isinstance(instance, Condition):
+        originals = TreatmentPage.objects.filter(conditions=instance).values_list("pk", flat=True)
+    else:
+        return
+    changes.record_pages(pages_showing_originals(list(originals)), ChangeKind.SAVED)
+
+
 def connect() -> None:
     page_published.connect(published, dispatch_uid="sync-published")
     page_unpublished.connect(unpublished, dispatch_uid="sync-unpublished")
@@ -94,6 +120,12 @@ def connect() -> None:
     post_delete.connect(
         local_content_changed, sender=LocalContent, dispatch_uid="sync-local-deleted"
     )
+    for model in (ArticleReview, ClinicalReviewer, Condition):
+        post_save.connect(article_shows_changed, sender=model, dispatch_uid=f"sync-{model}-saved")
+        # Before the delete: afterwards nothing links the articles to it any more.
+        pre_delete.connect(
+            article_shows_changed, sender=model, dispatch_uid=f"sync-{model}-deleted"
+        )
     for signal in (post_save, post_delete):
         signal.connect(
             restriction_changed, sender=PageViewRestriction, dispatch_uid=f"sync-privacy-{signal!r}"

@@ -9,8 +9,8 @@ from clinics.models import ClinicSettings
 from cms.api.sync import SALT, prune_events
 from cms.models import ChangeEvent, SyncCounter
 from tests.clinics.local_helpers import north_local
-from tests.factories import TreatmentPageFactory, reviewed
-from treatments.models import ReadTotal
+from tests.factories import ConditionFactory, TreatmentPageFactory, reviewed
+from treatments.models import ReadTotal, TreatmentPage
 
 pytestmark = [pytest.mark.django_db]
 
@@ -283,3 +283,24 @@ def test_a_branchs_local_part_published_reaches_its_partners_copy(client, world)
     local = partner.pages[world.north_alias.pk]["local"]
     assert local["price_note"] == "60 EUR a session"
     assert partner.pages == without_reads(full_listing(client, "north"))
+
+
+def test_a_renamed_condition_or_a_new_review_reaches_every_branch_showing_the_article(
+    client, world
+):
+    condition = ConditionFactory(name="Back pain")
+    world.article.conditions = [condition]
+    world.article.save_revision().publish()
+    north, south = Partner(client, "north"), Partner(client, "south")
+    north.sync()
+    south.sync()
+
+    condition.name = "Lower back pain"
+    condition.save()
+    reviewed(TreatmentPage.objects.get(pk=world.article.pk))
+    north.sync()
+    south.sync()
+
+    for partner, alias in ((north, world.north_alias), (south, world.south_alias)):
+        assert partner.pages == without_reads(full_listing(client, partner.clinic))
+        assert [c["name"] for c in partner.pages[alias.pk]["conditions"]] == ["Lower back pain"]
