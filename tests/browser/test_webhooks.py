@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cms.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from tests.cms.api.test_webhooks import Receiver
 from tests.conftest import admin_login
 from tests.factories import UserFactory
-from tests.processes import start_celery_worker, stop, wait_for
+from tests.processes import Receiver, start_celery_worker, stop, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 

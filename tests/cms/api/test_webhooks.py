@@ -10,9 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -31,7 +29,15 @@ from cms.models import (
     WebhookEventType,
 )
 from tests.factories import TreatmentPageFactory, UserFactory
-from tests.processes import ROOT, child_env, free_port, start_celery_worker, stop, wait_for
+from tests.processes import (
+    ROOT,
+    Receiver,
+    child_env,
+    free_port,
+    start_celery_worker,
+    stop,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -48,45 +54,6 @@ def python_verifier():
     namespace: dict = {}
     exec(docs_snippet("python"), namespace)  # noqa: S102  the documented snippet, as a partner pastes it
     return namespace["verify_webhook"]
-
-
-class Receiver:
-    """A loopback HTTP server recording each request; answers ``status`` (changeable)."""
-
-    def __init__(self):
-        self.received: list[dict] = []
-        self.status = 204
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append(
-                    {
-                        "path": self.path,
-                        "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "body": body,
-                    }
-                )
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def at(self, path: str) -> list[dict]:
-        return [r for r in self.received if r["path"] == path]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
