@@ -6,6 +6,7 @@ webhooks (``cms.api.webhooks``)."""
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page, Site
@@ -195,11 +196,14 @@ class ChangeEvent(models.Model):
 
 
 class WebhookEventType(models.TextChoices):
-    PAGE_PUBLISHED = "page.published"
-    PAGE_UNPUBLISHED = "page.unpublished"
-    PAGE_WITHDRAWN = "page.withdrawn"
-    PAGE_DELETED = "page.deleted"
-    CLINIC_SETTINGS_CHANGED = "clinic.settings_changed"
+    PAGE_PUBLISHED = "page.published", "Page published (page.published)"
+    PAGE_UNPUBLISHED = "page.unpublished", "Page unpublished (page.unpublished)"
+    PAGE_WITHDRAWN = "page.withdrawn", "Article withdrawn (page.withdrawn)"
+    PAGE_DELETED = "page.deleted", "Page deleted (page.deleted)"
+    CLINIC_SETTINGS_CHANGED = (
+        "clinic.settings_changed",
+        "Clinic settings changed (clinic.settings_changed)",
+    )
 
 
 class WebhookEndpoint(models.Model):
@@ -210,7 +214,7 @@ class WebhookEndpoint(models.Model):
     """
 
     partner = models.CharField(max_length=100, help_text="A name from API_PARTNER_KEYS.")
-    url = models.URLField(max_length=500)
+    url = models.URLField("URL", max_length=500)
     secret = models.CharField(max_length=100, editable=False)
     previous_secret = models.CharField(max_length=100, blank=True, editable=False)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -219,6 +223,8 @@ class WebhookEndpoint(models.Model):
     owner_email = models.EmailField(help_text="Told when the endpoint is paused after failures.")
     paused = models.BooleanField(default=False)
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Failures before this (its creation, or its last unpause) do not count towards a pause.
+    active_since = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

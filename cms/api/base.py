@@ -18,7 +18,7 @@ from .serializers import detail_url
 from .throttling import AnonymousThrottle, PartnerKeyAuthentication, PartnerThrottle
 
 
-def _count_parameter(request, name: str, default: int) -> int:
+def count_parameter(request, name: str, default: int) -> int:
     """``offset`` and ``limit`` parsed as stock parses them, with stock's messages."""
     try:
         value = int(request.GET.get(name, default))
@@ -38,8 +38,8 @@ class ClinicPagination(WagtailPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         limit_max = settings.WAGTAILAPI_LIMIT_MAX
-        offset = _count_parameter(request, "offset", 0)
-        limit = _count_parameter(request, "limit", min(20, limit_max))
+        offset = count_parameter(request, "offset", 0)
+        limit = count_parameter(request, "limit", min(20, limit_max))
         if limit > limit_max:
             raise BadRequestError(f"limit cannot be higher than {limit_max}")
         self.view = view

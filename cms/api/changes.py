@@ -63,8 +63,12 @@ def record(
 ) -> None:
     """Number and store the events in the caller's transaction; webhooks once it commits.
 
-    Counters are locked in site order, so two changes touching the same clinics wait for
-    each other instead of deadlocking (as far as one ``record`` call goes).
+    Counters are locked in site order within a call, so two changes touching the same clinics
+    wait for each other instead of deadlocking. Across calls in one transaction the order is
+    the order of the changes (a library publish republishes its aliases branch by branch);
+    two such transactions taking two clinics in opposite orders would be a deadlock, which
+    PostgreSQL breaks by failing one of them: rare, since aliases are republished in path
+    order. The alternative, one lock for every clinic, would make all publishes wait in line.
     """
     pages_by_site = {site: pages for site, pages in pages_by_site.items() if pages}
     if not pages_by_site:
@@ -130,13 +134,13 @@ def record_privacy(page_id: int) -> None:
 
 
 def record_settings(site_id: int) -> None:
-    """A clinic's settings show in its articles (structured data): each live page changed."""
+    """A clinic's settings show in its articles (structured data): each page it shows changed."""
     site = Site.objects.select_related("root_page").filter(pk=site_id).first()
     if site is None or not is_clinic_site(site):
         return
     pages = [
         changed_page(page)
-        for page in Page.objects.live().descendant_of(site.root_page, inclusive=True)
+        for page in Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
     ]
     record({site_id: pages}, ChangeKind.SETTINGS)
     now = timezone.now()

@@ -36,7 +36,7 @@ from treatments.selectors import original_id_expression
 
 from .base import PublicEndpointMixin
 from .filters import existing_clinic
-from .schema import MessageSerializer
+from .schema import TEXT, MessageSerializer
 from .throttling import Partner, PartnerKeyAuthentication
 
 logger = logging.getLogger(__name__)
@@ -152,7 +152,10 @@ class ReadHistoryView(PublicEndpointMixin, APIView):
                 {"type": "integer", "minimum": 1, "maximum": 366},
                 description="1 to 366; default 30",
             ),
-            OpenApiParameter("clinic", OpenApiTypes.STR, description="A clinic's slug or host"),
+            # Every text parameter refuses NUL characters (400), so the schema says so.
+            OpenApiParameter(
+                "clinic", {**TEXT, "minLength": 1}, description="A clinic's slug or host"
+            ),
         ],
         responses={
             200: ReadHistorySerializer,

@@ -42,8 +42,10 @@ class ListingMetaSerializer(serializers.Serializer):
 
 
 class ItemMetaSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    detail_url = serializers.URLField()
+    """Always shown unless ``fields`` removes them (``fields=*,-type``), as stock allows."""
+
+    type = serializers.CharField(required=False)
+    detail_url = serializers.URLField(required=False)
 
 
 class LinkedPageMetaSerializer(ItemMetaSerializer):

@@ -22,6 +22,7 @@ them to the documents.
 """
 
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -37,7 +38,7 @@ from wagtail.models import Page, Site
 from clinics.models import Withdrawal
 from cms.models import ChangeEvent, SyncCounter
 
-from .base import PublicEndpointMixin, _count_parameter
+from .base import PublicEndpointMixin, count_parameter
 from .documents import READ_FIELDS, STAMP_COLUMNS, Assembler, Documents, parsed, request_base, stamp
 from .filters import clinic_for_request
 from .pages import ClinicPagesAPIViewSet
@@ -88,11 +89,11 @@ class SyncAPIView(PublicEndpointMixin, APIView):
             raise BadRequestError(
                 f"query parameter is not operational: {', '.join(sorted(unknown))}"
             )
-        include = request.GET.get("include", "")
-        if include not in ("", "read_count"):
+        include = request.GET.get("include")
+        if include not in (None, "read_count"):
             raise BadRequestError("include must be read_count")
         site = clinic_for_request(request)
-        limit = _count_parameter(request, "limit", 20)
+        limit = count_parameter(request, "limit", 20)
         if not 1 <= limit <= settings.WAGTAILAPI_LIMIT_MAX:
             raise BadRequestError(f"limit must be from 1 to {settings.WAGTAILAPI_LIMIT_MAX}")
         feed = Feed(self, site, limit, reads=bool(include))
@@ -225,10 +226,17 @@ class Feed:
             found.update(self.documents_of(model, stamps))
         return [found[pk] for pk in ids if pk in found]
 
+    @cached_property
+    def stored(self) -> Documents:
+        """The clinic's documents, its generations read once for every type in the answer."""
+        return Documents(self.site, ClinicPagesAPIViewSet, api_router)
+
     def documents_of(self, model, stamps: dict[int, str]) -> dict[int, dict]:
+        """Documents of one page type. The pages view built per type reads the clinic's
+        restrictions once (its base queryset): a query per type shown, never per page."""
         view = self.pages_view(model)
         serializer_class = view.get_serializer_class()
-        loaded = Documents(self.site, type(view), view.request.wagtailapi_router).load(stamps)
+        loaded = self.stored.load(stamps)
         assembler = Assembler(view, serializer_class)
         totals = assembler.read_totals(list(stamps))
         base = request_base(view)

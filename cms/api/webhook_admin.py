@@ -34,7 +34,7 @@ class WebhookEndpointForm(WagtailAdminModelForm):
     """Partners are the names in ``API_PARTNER_KEYS``; clinics are the branches' Sites."""
 
     partner = forms.ChoiceField(choices=())
-    url = forms.URLField(max_length=500, assume_scheme="https")
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         choices=WebhookEventType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -57,8 +57,9 @@ class WebhookEndpointForm(WagtailAdminModelForm):
         endpoint = super().save(commit=False)
         if not endpoint.secret:
             endpoint.secret = new_secret()
-        if not endpoint.paused:
+        if not endpoint.paused and endpoint.paused_at is not None:  # unpaused: a fresh start
             endpoint.paused_at = None
+            endpoint.active_since = timezone.now()
         if commit:
             endpoint.save()
             self.save_m2m()

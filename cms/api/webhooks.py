@@ -148,13 +148,13 @@ def attempt(delivery_id: int) -> bool | None:
 
 
 def pause_if_failing_too_long(endpoint: WebhookEndpoint) -> bool:
-    """Pause an endpoint whose failures span ``WEBHOOK_PAUSE_AFTER`` with no success since."""
+    """Pause an endpoint whose failures span ``WEBHOOK_PAUSE_AFTER`` with no success since
+    (nor since it was made or last unpaused, so an unpaused endpoint gets a day again)."""
     now = timezone.now()
     deliveries = WebhookDelivery.objects.filter(endpoint=endpoint)
     last_success = deliveries.aggregate(last=Max("delivered_at"))["last"]
-    failing = deliveries.filter(status=DeliveryStatus.FAILED)
-    if last_success is not None:
-        failing = failing.filter(created_at__gt=last_success)
+    streak_start = max(filter(None, [last_success, endpoint.active_since]))
+    failing = deliveries.filter(status=DeliveryStatus.FAILED, created_at__gt=streak_start)
     oldest = failing.order_by("created_at").values_list("created_at", flat=True).first()
     if oldest is None or now - oldest < timedelta(seconds=settings.WEBHOOK_PAUSE_AFTER):
         return False

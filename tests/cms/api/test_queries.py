@@ -107,3 +107,41 @@ def test_links_in_rich_text_cost_the_same_for_any_number_of_articles(
     assert len(response.json()["items"]) == articles + 1
     assert len(answers) == articles
     assert all("http://north.example.org/treatments/" in a for a in answers)
+
+
+SYNC = "/api/v2/sync/?clinic=north&limit=100"
+# First sync: clinic site, its change counter, restrictions and page ids, the pages' types and
+# stamps, document generations (once), then per page type shown (home, index, articles: three)
+# the pages view's restrictions and the delivery documents (cms/api/sync.py).
+SYNC_FIRST_QUERIES = 12
+# Changes: clinic site, its counter, the events, restrictions and the changed pages still
+# shown, their types and stamps, generations, the pages view's restrictions and the documents
+# of their one type, the tombstoned pages and their withdrawals.
+SYNC_CHANGES_QUERIES = 11
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("articles", [2, 20])
+def test_sync_query_count_is_flat(
+    client, library, north, offer, articles, django_assert_num_queries
+):
+    """A first sync and a sync of changes: the same queries for 2 or 20 changed articles."""
+    conditions = ConditionFactory.create_batch(2)
+    pages = [
+        offer(full_article(library, conditions, guidance_rows=2), north.index)
+        for _ in range(articles)
+    ]
+    client.get(SYNC)  # renders every document once, warms per-process caches
+    with django_assert_num_queries(SYNC_FIRST_QUERIES):
+        first = client.get(SYNC).json()
+    assert len(first["upserts"]) == articles + 2  # and the home and index pages
+
+    for page in pages:
+        page.title += " (revised)"
+        page.save()
+    pages[0].unpublish()
+    client.get(SYNC + "&token=" + first["sync_token"])  # renders the changed documents
+    with django_assert_num_queries(SYNC_CHANGES_QUERIES):
+        changes = client.get(SYNC + "&token=" + first["sync_token"]).json()
+    assert len(changes["upserts"]) == articles - 1
+    assert [t["reason"] for t in changes["tombstones"]] == ["unpublished"]

@@ -9,12 +9,15 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core import signing
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
+from wagtail.models import Site
 
 from clinics.models import ClinicSettings
+from cms.api.sync import SALT as SYNC_SALT
 from cms.demo import load_seed_article
 
 SCHEMA_URL = "/api/schema/"
@@ -45,6 +48,7 @@ def test_schema_documents_every_public_endpoint(client):
         "/api/v2/pages/{id}/",
         "/api/v2/pages/{id}/read/",
         "/api/v2/pages/{id}/reads/",
+        "/api/v2/sync/",
     ]
     article = schema["components"]["schemas"]["Page"]["properties"]
     for field in ("summary", "body", "session_guidance", "conditions", "read_count"):
@@ -108,6 +112,7 @@ OPERATIONS = [
     "GET /api/v2/pages/{id}/",
     "POST /api/v2/pages/{id}/read/",
     "GET /api/v2/pages/{id}/reads/",
+    "GET /api/v2/sync/",
 ]
 
 
@@ -127,6 +132,14 @@ def test_the_document_is_exact(seeded, wsgi_app, settings, read_buffer, label):
         run_operation(operations[label], mode)
 
 
+def issued_token(case, mode) -> None:
+    """A valid sync token is one the API signed, which no generator can make: a well-formed
+    request carries a token issued for the seeded clinic (invalid ones stay as generated)."""
+    if mode == GenerationMode.POSITIVE and case.query and "token" in case.query:
+        site = Site.objects.get(hostname="north.example.org")
+        case.query["token"] = signing.dumps({"s": site.pk, "a": 0}, salt=SYNC_SALT)
+
+
 def run_operation(operation, mode) -> None:
     """Hypothesis reports the smallest failing request it finds."""
 
@@ -141,6 +154,7 @@ def run_operation(operation, mode) -> None:
     )
     def check(case):
         case.headers = {**(case.headers or {}), "Host": "north.example.org"}
+        issued_token(case, mode)
         case.call_and_validate()  # every default check
 
     try:
@@ -159,6 +173,7 @@ def test_following_the_documents_links_keeps_it_exact(seeded, wsgi_app, settings
 
     class Clients(schema.as_state_machine()):
         def get_call_kwargs(self, case):
+            issued_token(case, GenerationMode.POSITIVE)  # stateful runs send valid requests
             return {"headers": {"Host": "north.example.org"}}
 
     Clients.run(

@@ -8,8 +8,9 @@ from clinics import offering, services
 from clinics.models import ClinicSettings
 from cms.api.sync import SALT, prune_events
 from cms.models import ChangeEvent, SyncCounter
-from tests.factories import TreatmentPageFactory, reviewed
-from treatments.models import ReadTotal
+from tests.clinics.local_helpers import north_local
+from tests.factories import ConditionFactory, TreatmentPageFactory, reviewed
+from treatments.models import ReadTotal, TreatmentPage
 
 pytestmark = [pytest.mark.django_db]
 
@@ -238,25 +239,68 @@ def test_events_are_numbered_per_clinic_in_the_changes_transaction(world):
     assert not ChangeEvent.objects.filter(site=world.south.site, page_id=world.north_own.pk)
 
 
-def test_local_content_reaches_the_branch_feed_only(client, world):
-    """Publishing or unpublishing North's local part is a change of the article at North."""
-    from tests.clinics.local_helpers import north_local
+def test_an_article_offered_again_comes_back_under_the_id_the_partner_had(client, world):
+    partner = Partner(client, "north")
+    partner.sync()
+    offering.withdraw_article(world.article, world.north)
+    partner.sync()
+    assert world.north_alias.pk not in partner.pages
 
+    (restored,) = offering.offer_article(world.article, [world.north])
+    partner.sync()
+
+    assert restored.pk == world.north_alias.pk
+    assert partner.pages == without_reads(full_listing(client, "north"))
+    assert world.north_alias.pk in partner.pages
+
+
+def test_republishing_an_original_tells_nothing_of_a_branch_it_was_withdrawn_from(client, world):
+    offering.withdraw_article(world.article, world.north)
+    partner = Partner(client, "north")
+    partner.sync()
+    published = ChangeEvent.objects.filter(kind="published")
+    before = published.filter(site=world.north.site).count()
+
+    world.article.title = "Dry needling (revised)"
+    world.article.save_revision().publish()
+
+    # Not "published" at North (no webhook either): the alias was live only inside the commit.
+    assert published.filter(site=world.north.site).count() == before
+    assert published.filter(site=world.south.site, page_id=world.south_alias.pk)
+    partner.sync()
+    assert world.north_alias.pk not in partner.pages
+    assert partner.pages == without_reads(full_listing(client, "north"))
+
+
+def test_a_branchs_local_part_published_reaches_its_partners_copy(client, world):
+    partner = Partner(client, "north")
+    partner.sync()
+    assert partner.pages[world.north_alias.pk]["local"] is None
+
+    north_local(world)
+    partner.sync()
+
+    local = partner.pages[world.north_alias.pk]["local"]
+    assert local["price_note"] == "60 EUR a session"
+    assert partner.pages == without_reads(full_listing(client, "north"))
+
+
+def test_a_renamed_condition_or_a_new_review_reaches_every_branch_showing_the_article(
+    client, world
+):
+    condition = ConditionFactory(name="Back pain")
+    world.article.conditions = [condition]
+    world.article.save_revision().publish()
     north, south = Partner(client, "north"), Partner(client, "south")
     north.sync()
     south.sync()
 
-    local = north_local(world)
+    condition.name = "Lower back pain"
+    condition.save()
+    reviewed(TreatmentPage.objects.get(pk=world.article.pk))
     north.sync()
     south.sync()
-    assert north.pages[world.north_alias.pk]["local"]["price_note"] == "60 EUR a session"
-    assert south.pages[world.south_alias.pk]["local"] is None
-    assert north.pages == without_reads(full_listing(client, "north"))
-    south_answers = south.answers
 
-    local.unpublish()
-    north.sync()
-    assert north.pages[world.north_alias.pk]["local"] is None
-    assert north.pages == without_reads(full_listing(client, "north"))
-    south.sync()
-    assert south.answers == south_answers + 1  # nothing new there: one empty answer
+    for partner, alias in ((north, world.north_alias), (south, world.south_alias)):
+        assert partner.pages == without_reads(full_listing(client, partner.clinic))
+        assert [c["name"] for c in partner.pages[alias.pk]["conditions"]] == ["Lower back pain"]

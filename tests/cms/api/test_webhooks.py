@@ -10,9 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -31,7 +29,15 @@ from cms.models import (
     WebhookEventType,
 )
 from tests.factories import TreatmentPageFactory, UserFactory
-from tests.processes import ROOT, child_env, free_port, start_celery_worker, stop, wait_for
+from tests.processes import (
+    ROOT,
+    Receiver,
+    child_env,
+    free_port,
+    start_celery_worker,
+    stop,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -48,45 +54,6 @@ def python_verifier():
     namespace: dict = {}
     exec(docs_snippet("python"), namespace)  # noqa: S102  the documented snippet, as a partner pastes it
     return namespace["verify_webhook"]
-
-
-class Receiver:
-    """A loopback HTTP server recording each request; answers ``status`` (changeable)."""
-
-    def __init__(self):
-        self.received: list[dict] = []
-        self.status = 204
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append(
-                    {
-                        "path": self.path,
-                        "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "body": body,
-                    }
-                )
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def at(self, path: str) -> list[dict]:
-        return [r for r in self.received if r["path"] == path]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -309,6 +276,10 @@ def test_publishing_never_fails_on_a_broker_that_is_down(world, receiver, tmp_pa
 
 def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told(world, settings):
     down = endpoint("http://127.0.0.1:9/", [world.north.site])
+    WebhookEndpoint.objects.filter(pk=down.pk).update(
+        active_since=timezone.now() - timedelta(days=2)
+    )
+    down.refresh_from_db()
     event = WebhookEvent.objects.create(type="page.deleted", site=world.north.site, payload={})
     delivery = WebhookDelivery.objects.create(endpoint=down, event=event)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
@@ -321,6 +292,27 @@ def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told(world, setti
     assert down.paused
     assert [message.to for message in mail.outbox] == [["acme@example.org"]]
     assert webhooks.attempt(delivery.pk) is None  # paused: nothing sent
+
+    # Unpaused by an admin: the old failures no longer count, the endpoint gets a day again.
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    settings.API_PARTNER_KEYS = {"acme": "k1"}
+    client.post(
+        f"/admin/webhooks/edit/{down.pk}/",
+        {
+            "partner": "acme",
+            "url": down.url,
+            "clinics": [world.north.site.pk],
+            "event_types": ALL_TYPES,
+            "owner_email": down.owner_email,
+        },
+    )
+    down.refresh_from_db()
+    assert not down.paused
+    assert webhooks.attempt(delivery.pk) is False
+    down.refresh_from_db()
+    assert not down.paused
+    assert len(mail.outbox) == 1
 
 
 def test_the_javascript_snippet_verifies_the_same_signature(tmp_path):
