@@ -18,8 +18,8 @@ from tests.factories import (
 from treatments.models import TreatmentIndexPage
 from treatments.services import get_or_create_library
 
-# S3 (moto) fixtures for media tests.
-pytest_plugins = ["tests.s3"]
+# S3 (moto) fixtures for media tests; the webhook tests' receiver and worker.
+pytest_plugins = ["tests.s3", "tests.webhook_fixtures"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_FILE = FIXTURES / "ims_dry_needling.txt"

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from cms.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.conftest import admin_login
 from tests.factories import UserFactory
-from tests.processes import Receiver, start_celery_worker, stop, wait_for
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -25,27 +25,6 @@ def shot(page, name):
     shots = os.environ.get("SCREENSHOT_DIR")
     if shots:
         page.screenshot(path=f"{shots}/{name}.png", full_page=True)
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def worker(tmp_path, settings):
-    settings.API_SERVER_CACHE = False
-    process = start_celery_worker(
-        tmp_path,
-        WEBHOOK_RETRY_BACKOFF="0.2",
-        WEBHOOK_RETRY_BACKOFF_MAX="1",
-        WEBHOOK_MAX_RETRIES="2",
-        API_DOCUMENTS_PRERENDER="false",
-    )
-    yield process
-    stop(process)
 
 
 def test_an_admin_registers_an_endpoint_sees_a_failure_and_replays_it(

@@ -31,7 +31,6 @@ from cms.models import (
 from tests.factories import TreatmentPageFactory, UserFactory
 from tests.processes import (
     ROOT,
-    Receiver,
     child_env,
     free_port,
     start_celery_worker,
@@ -54,27 +53,6 @@ def python_verifier():
     namespace: dict = {}
     exec(docs_snippet("python"), namespace)  # noqa: S102  the documented snippet, as a partner pastes it
     return namespace["verify_webhook"]
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def worker(tmp_path, settings):
-    settings.API_SERVER_CACHE = False
-    process = start_celery_worker(
-        tmp_path,
-        WEBHOOK_RETRY_BACKOFF="0.2",
-        WEBHOOK_RETRY_BACKOFF_MAX="1",
-        WEBHOOK_MAX_RETRIES="2",
-        API_DOCUMENTS_PRERENDER="false",
-    )
-    yield process
-    stop(process)
 
 
 def endpoint(url: str, sites, types=ALL_TYPES, partner="acme") -> WebhookEndpoint:
