@@ -82,34 +82,33 @@ def tag_key(tag: str) -> str:
     return TAG_PREFIX + tag
 
 
-def bump(tags: Iterable[str]) -> bool:
-    """New versions for ``tags`` and the sequence, in one write; False when Redis is away.
+def bump(tags: Iterable[str]) -> None:
+    """New versions for ``tags`` and the sequence, in one write.
+
+    Redis down must not fail the change (a publish, a refresh) that is being made. Answers
+    cannot be served or stored meanwhile; the tags are kept in the database so a Redis that
+    comes back with its data gets them bumped (``replay_missed``).
+    """
+    tags = set(tags)
+    if not tags:
+        return
+    try:
+        write_versions(tags)
+    except CACHE_ERRORS:
+        logger.warning("API cache: could not bump %s", sorted(tags), exc_info=True)
+        record_missed(tags)
+
+
+def write_versions(tags: set[str]) -> None:
+    """One new version for ``tags`` and the sequence, written at once; raises when Redis is away.
 
     No timeout: an evicted tag would come back at a new version, which only costs a rebuild.
-    """
-    version = new_version()
-    values = {tag_key(tag): version for tag in tags}
-    if not values:
-        return True
-    values[SEQUENCE_KEY] = version
-    try:
-        write_versions(values)
-    except CACHE_ERRORS:
-        # Redis down must not fail the change (a publish, a refresh) that is being made.
-        # Answers cannot be served or stored meanwhile; the tags are kept in the database so
-        # a Redis that comes back with its data gets them bumped (replay_missed_invalidations).
-        logger.warning("API cache: could not bump %s", sorted(values), exc_info=True)
-        record_missed(tags)
-        return False
-    return True
-
-
-def write_versions(values: dict) -> None:
-    """Write tag versions, raising when Redis is away.
-
     The cache itself ignores connection errors (IGNORE_EXCEPTIONS), so a write through it
     cannot tell a bump made from one dropped; django-redis's client underneath raises them.
     """
+    version = new_version()
+    values = {tag_key(tag): version for tag in tags}
+    values[SEQUENCE_KEY] = version
     client = getattr(cache, "client", None)
     (client if hasattr(client, "set_many") else cache).set_many(values, timeout=None)
 
@@ -124,11 +123,8 @@ def replay_missed() -> int:
     if not rows:
         return 0
     tags = set().union(*(row_tags for _, row_tags in rows))
-    version = new_version()
-    values = {tag_key(tag): version for tag in tags}
-    values[SEQUENCE_KEY] = version
     try:
-        write_versions(values)
+        write_versions(tags)
     except CACHE_ERRORS:
         logger.warning("API cache still unavailable: %d missed invalidations kept", len(rows))
         return 0
