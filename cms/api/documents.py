@@ -49,6 +49,11 @@ PLACEHOLDER_ID = 987654321987
 ALL = "all"
 
 
+def clinic_pages(site: Site):
+    """The pages the pages endpoint answers with at ``site``: live, public, in its tree."""
+    return Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
+
+
 def stamp(last_published_at, live_revision_id, url_path) -> str:
     published = last_published_at.isoformat() if last_published_at else ""
     return f"{published}|{live_revision_id or ''}|{url_path}"

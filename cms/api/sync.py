@@ -39,7 +39,16 @@ from clinics.models import Withdrawal
 from cms.models import ChangeEvent, SyncCounter
 
 from .base import PublicEndpointMixin, count_parameter
-from .documents import READ_FIELDS, STAMP_COLUMNS, Assembler, Documents, parsed, request_base, stamp
+from .documents import (
+    READ_FIELDS,
+    STAMP_COLUMNS,
+    Assembler,
+    Documents,
+    clinic_pages,
+    parsed,
+    request_base,
+    stamp,
+)
 from .filters import clinic_for_request
 from .pages import ClinicPagesAPIViewSet
 from .router import api_router
@@ -52,11 +61,6 @@ PARAMETERS = {"clinic", "site", "token", "limit", "include", "format"}
 
 class TokenExpired(Exception):
     """The token, or the changes it points into, is too old: the partner starts over."""
-
-
-def clinic_pages(site: Site):
-    """What the pages endpoint answers with at ``site``: live, public, in its tree."""
-    return Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
 
 
 def make_token(site: Site, **position) -> str:

@@ -10,19 +10,14 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.conf import settings
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.models import DeliveryDocument
 
-from .documents import Documents
+from .documents import Documents, clinic_pages
 from .sync import prune_events
 
 logger = logging.getLogger(__name__)
-
-
-def clinic_pages(site: Site):
-    """The pages the pages endpoint answers with at ``site``: live, public, in its tree."""
-    return Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
 
 
 def documents_of(site: Site) -> Documents:
